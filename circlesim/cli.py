@@ -1,0 +1,287 @@
+"""The ``circlesim`` command line: a thin layer over the public API.
+
+Bad input never shows a traceback: it prints one line naming the key and its allowed values
+on stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["main", "UsageError"]
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """A user mistake: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line (no usage block) and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    """``["key=value", ...]`` -> validated ``{key: value}`` (one-line errors naming the key)."""
+    from .parameters import parse_value
+
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--set {item!r}: expected key=value")
+        values[key] = parse_value(key, text)
+    return values
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+# ------------------------------------------------------------------------ run
+def _add_run(sub) -> None:
+    run = sub.add_parser("run", help="run one scenario headless and write its daily table",
+                         description="Run one scenario headless; print a summary; optionally "
+                                     "write the daily table (one row per day).")
+    run.add_argument("--scenario", default="baseline", metavar="NAME|FILE",
+                     help="preset name or scenario .toml file (default: baseline)")
+    run.add_argument("--set", dest="assignments", action="append", default=[],
+                     metavar="KEY=VALUE", help="override a parameter (repeatable); "
+                     "see 'circlesim params'")
+    run.add_argument("--steps", type=_positive_int, default=180, metavar="N",
+                     help="days to simulate (default: 180)")
+    run.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default: 0)")
+    run.add_argument("--out", metavar="FILE", help="write the daily table to FILE.csv or "
+                     "FILE.parquet")
+    run.add_argument("--members-out", metavar="FILE", help="also write the per-member table "
+                     "(.csv or .parquet)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.set_defaults(handler=_cmd_run)
+
+
+def _check_out(path: str | None, flag: str) -> None:
+    if path is None:
+        return
+    if not path.lower().endswith((".csv", ".parquet")):
+        raise UsageError(f"{flag} {path}: the file name must end in .csv or .parquet")
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"{flag} {path}: folder {parent} does not exist")
+
+
+def write_table(frame, path: str) -> None:
+    """Write ``frame`` to ``path`` (.csv or .parquet) atomically: never a half-written file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.",
+                               suffix=".tmp")
+    os.close(fd)
+    try:
+        if path.lower().endswith(".parquet"):
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.{digits}f}"
+    return f"{int(value):,}"
+
+
+def summary_lines(model) -> list[str]:
+    """A short two-column summary of a finished run."""
+    frame = model.to_frame()
+    last = frame.iloc[-1]
+    rows = [
+        ("scenario", model.scenario_name),
+        ("days", _fmt(last["step"])),
+        ("members now (peak)", f"{_fmt(last['members'])} ({_fmt(frame['members'].max())})"),
+        ("joined / left / pruned", f"{_fmt(frame['joined'].sum())} / {_fmt(frame['left'].sum())}"
+                                   f" / {_fmt(frame['pruned'].sum())}"),
+        ("turned away at the cap", _fmt(frame["turned_away"].sum())),
+        ("exposures / unique reach", f"{_fmt(last['total_exposures'])} / "
+                                     f"{_fmt(last['unique_reach'])}"),
+        ("recruits per recruiter", _fmt(last["recruits_per_recruiter"], 2)),
+        ("recruitment generations", _fmt(last["generations"])),
+        ("mean engagement", _fmt(last["mean_engagement"], 2)),
+        ("lurkers / contributors / heavy", f"{last['lurker_share']:.0%} / "
+                                           f"{last['contributor_share']:.0%} / "
+                                           f"{last['heavy_share']:.0%}"),
+        ("spend", _fmt(last["spend"], 0)),
+        ("cost per member: community", _fmt(last["cost_per_member"], 2)),
+        ("cost per member: mass media", _fmt(last["media_cost_per_member"], 2)),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return [f"{k:<{width}}  {v}" for k, v in rows]
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .model import CommunityModel
+
+    _check_out(args.out, "--out")
+    _check_out(args.members_out, "--members-out")
+    overrides = parse_assignments(args.assignments)
+    model = CommunityModel(scenario=args.scenario, rng=args.seed, **overrides)
+    interrupted = False
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.steps, unit="day", desc=model.scenario_name, file=sys.stderr,
+                   disable=None, leave=False)
+    try:
+        for _ in range(args.steps):
+            model.step()
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(members=model.member_count, refresh=False)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.out:
+        write_table(model.to_frame(), args.out)
+    if args.members_out:
+        write_table(model.members_frame(), args.members_out)
+    if interrupted:
+        kept = f"; days 0-{model.steps} written to {args.out}" if args.out else ""
+        print(f"circlesim run: interrupted on day {model.steps}{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if not args.quiet:
+        print("\n".join(summary_lines(model)))
+        if args.out:
+            print(f"daily table: {args.out} ({model.steps + 1} rows)")
+    return 0
+
+
+# ------------------------------------------------------------------------ params, scenarios
+def _add_params(sub) -> None:
+    params = sub.add_parser("params", help="list every parameter with its default, range and "
+                            "meaning")
+    params.add_argument("--group", help="only this mechanism group")
+    params.set_defaults(handler=_cmd_params)
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from .parameters import GROUPS, PARAMETERS
+
+    groups = [args.group] if args.group else list(GROUPS)
+    if args.group and args.group not in GROUPS:
+        raise UsageError(f"--group {args.group!r}: allowed {', '.join(GROUPS)}")
+    for group in groups:
+        print(f"[{group}]")
+        for spec in PARAMETERS.values():
+            if spec.group != group:
+                continue
+            unit = f" {spec.unit}" if spec.unit else ""
+            print(f"  {spec.name} = {spec.default!r}{unit}  ({spec.allowed()})")
+            print(f"      {spec.help}")
+    return 0
+
+
+def _add_scenarios(sub) -> None:
+    scen = sub.add_parser("scenarios", help="list the scenario presets and the questions they "
+                          "answer")
+    scen.set_defaults(handler=_cmd_scenarios)
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from .scenarios import list_scenarios
+
+    for scenario in list_scenarios():
+        print(f"{scenario.name}: {scenario.title}")
+        for line in textwrap.wrap(scenario.question, 88):
+            print(f"    {line}")
+    return 0
+
+
+#: Optional sub-command modules: each exposes ``register(subparsers)``.
+_PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="circlesim", description="Agent-based simulation of community "
+                     "marketing.")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_run(sub)
+    _add_params(sub)
+    _add_scenarios(sub)
+    for name in _PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that part of circlesim is not installed / not built
+            raise
+        module.register(sub)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"circlesim {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``circlesim`` command. Returns the exit status."""
+    from .parameters import ParameterError
+    from .scenarios import ScenarioError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.handler(args) or 0)
+    except (UsageError, ParameterError, ScenarioError) as exc:
+        print(f"circlesim: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("circlesim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()).removeprefix("circlesim: ")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
