@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
@@ -28,8 +29,13 @@ def _row_property(field: str, doc: str, cast=float):
     return property(getter, setter, doc=doc)
 
 
-class Member(FixedAgent):
-    """A person who joined the group. Fixed to its node of ``model.network``."""
+class Member(Agent):
+    """A person who joined the group, fixed to its node of ``model.network``.
+
+    ``cell`` is that node; the network is synchronised from the arrays when it is read.
+    """
+
+    _mesa_cell = None
 
     engagement = _row_property("engagement", "Emotional engagement e in [0, 1].")
     activity = _row_property("activity", "Activity propensity a (log-normal across members).")
@@ -48,6 +54,20 @@ class Member(FixedAgent):
     def __init__(self, model: CommunityModel, row: int) -> None:
         super().__init__(model)
         self.row = row
+
+    @property
+    def cell(self):
+        """This member's cell of ``model.network`` (None once it has left)."""
+        if self._mesa_cell is None and self.model.member_at(self.row) is self:
+            self.model._sync_network()
+        return self._mesa_cell
+
+    def remove(self) -> None:
+        """Leave the model; the network drops the cell at its next synchronisation."""
+        super().remove()
+        if self._mesa_cell is not None:
+            self._mesa_cell.remove_agent(self)
+            self._mesa_cell = None
 
     @property
     def recruiter(self) -> Member | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gini", "degree_centralization", "entropy_bits", "participation_split", "top_share"]
+__all__ = ["distinct_count", "first_occurrence", "gini", "degree_centralization", "entropy_bits", "participation_split", "top_share"]
 
 
 def gini(values: np.ndarray) -> float:
@@ -67,3 +67,19 @@ def top_share(values: np.ndarray, fraction: float = 0.01) -> float:
         return 0.0
     k = max(1, int(np.ceil(fraction * x.size)))
     return float(np.partition(x, x.size - k)[x.size - k:].sum() / total)
+
+
+def distinct_count(values: np.ndarray) -> int:
+    """Number of distinct values (sorting beats ``np.unique``'s hashing on small int arrays)."""
+    if values.size == 0:
+        return 0
+    x = np.sort(values)
+    return int(np.count_nonzero(x[1:] != x[:-1]) + 1)
+
+
+def first_occurrence(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (sorted) and the index of the first occurrence of each."""
+    order = np.argsort(values, kind="stable")
+    x = values[order]
+    start = np.concatenate(([True], x[1:] != x[:-1]))
+    return x[start], order[start]

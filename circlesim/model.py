@@ -18,7 +18,14 @@ from mesa.discrete_space import Cell, Network
 from . import rules
 from .agents import Member, Organiser
 from .market import Market, build_market, interest_match
-from .metrics import degree_centralization, entropy_bits, gini, participation_split, top_share
+from .metrics import (
+    degree_centralization,
+    distinct_count,
+    entropy_bits,
+    gini,
+    participation_split,
+    top_share,
+)
 from .parameters import Parameters
 from .scenarios import load_scenario
 from .state import CHANNELS, LEAVE_REASONS, MemberState
@@ -27,8 +34,8 @@ __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED"]
 
 #: Engagement at or above which a member counts as engaged (cost per engaged member).
 ENGAGED = 0.5
-#: Days within which a member who opened the group counts as active.
-ACTIVE_WINDOW = 7
+#: Days of member posts over which the topic entropy is measured.
+TOPIC_WINDOW = 7
 #: Interest match at or above which a person counts as inside the niche.
 NICHE_MATCH = 0.5
 #: Topic bins used for the topic entropy of posts.
@@ -43,7 +50,7 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "left": "members who left today (disengaged, or absent too long)",
     "pruned": "members removed today by interest replacement",
     "turned_away": "would-be joiners turned away today because the group was full",
-    "active_members": f"members who opened the group in the last {ACTIVE_WINDOW} days",
+    "active_members": "members who posted, replied, shared or answered within value_window days",
     "posts": "posts today, organiser and members",
     "organiser_posts": "organiser posts today",
     "member_posts": "member posts today",
@@ -138,11 +145,12 @@ class CommunityModel(mesa.Model):
         self.media_rng = np.random.default_rng(self.rng.integers(2**63))
 
         self.market: Market = build_market(params, self.rng)
-        if params.interest_gating:
-            self.match = interest_match(self.market.interest, params.niche_center, params.niche_width)
-        else:
-            self.match = np.ones(self.market.size)
-        self.niche_audience = np.flatnonzero(self.match >= NICHE_MATCH)
+        #: each market person's interest match with the niche (what targeting would see)
+        self.niche_match = interest_match(self.market.interest, params.niche_center,
+                                          params.niche_width)
+        #: the match that gates joining: the niche match, or 1 for all without gating
+        self.match = self.niche_match if params.interest_gating else np.ones(self.market.size)
+        self.niche_audience = np.flatnonzero(self.niche_match >= NICHE_MATCH)
         if self.niche_audience.size == 0:
             self.niche_audience = np.arange(self.market.size)
         # 0 never a member, 1 member, 2 former member (people do not rejoin)
@@ -153,11 +161,12 @@ class CommunityModel(mesa.Model):
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
         )
         self._agents: list[Member | None] = []
-        self.network = Network(nx.Graph(), layout=None, random=self.random)
+        self._network = Network(nx.Graph(), layout=None, random=self.random)
+        self._has_cell = np.zeros(0, dtype=bool)  # member rows placed on the Mesa network
         self.organiser = Organiser(self)
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
-        self._topic_ring = np.zeros((ACTIVE_WINDOW, TOPIC_BINS))
+        self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
         self._resolved_yesterday = np.zeros(0, dtype=bool)
         self._totals = dict(joined=0, share_joins=0, share_exposures=0, exposures=0,
                             unique_reach=0, spend=0.0, media_impressions=0.0)
@@ -216,18 +225,19 @@ class CommunityModel(mesa.Model):
         else:
             posts = np.zeros(n, dtype=np.int64)
         day.member_posts = posts
-        s.posts[:n] += posts
-        earlier = (s.first_post_step[:n] >= 0) & (s.first_post_step[:n] < day.t)
-        s.posts_after_first[:n] += np.where(earlier, posts, 0)
-        s.first_post_step[:n][(posts > 0) & ~earlier] = day.t
+        posters = np.flatnonzero(posts)
+        s.posts[posters] += posts[posters]
+        earlier = s.first_post_step[posters] >= 0
+        s.posts_after_first[posters[earlier]] += posts[posters[earlier]]
+        s.first_post_step[posters[~earlier]] = day.t
         if self.organiser.active:
             whole = int(p.organiser_posts)
             day.organiser_posts = whole + int(self.rng.random() < p.organiser_posts - whole)
         self.organiser.posts += day.organiser_posts
-        slot = day.t % ACTIVE_WINDOW
+        slot = day.t % TOPIC_WINDOW
         self._topic_ring[slot] = np.bincount(
-            (s.interest[:n] * TOPIC_BINS).astype(np.int64) % TOPIC_BINS,
-            weights=posts, minlength=TOPIC_BINS)
+            (s.interest[posters] * TOPIC_BINS).astype(np.int64) % TOPIC_BINS,
+            weights=posts[posters], minlength=TOPIC_BINS)
         day.add("member_posts", int(posts.sum()))
 
     def _reading_and_replying(self, day: _Day) -> None:
@@ -326,7 +336,7 @@ class CommunityModel(mesa.Model):
         self._sharer_rows = np.append(sharer_rows, -1)
         fresh = self._exposed[~self.ever_exposed[self._exposed]]
         self.ever_exposed[fresh] = True
-        self._totals["unique_reach"] += int(np.unique(fresh).size)
+        self._totals["unique_reach"] += distinct_count(fresh)
         self._totals["exposures"] += self._exposed.size
         day.add("exposures", self._exposed.size)
 
@@ -473,16 +483,8 @@ class CommunityModel(mesa.Model):
 
         for row in rows.tolist():
             agent = Member(self, row)
-            agent.cell = self._new_cell(agent.unique_id)
             s.uid[row] = agent.unique_id
             self._agents.append(agent)
-        cells = self.network._cells
-        uid = s.uid
-        for x, y in zip(uid[a].tolist(), uid[b].tolist()):
-            self.network.add_connection(cells[x], cells[y])
-        org = self.organiser.cell
-        for x in uid[rows[s.organiser_tie[rows]]].tolist():
-            self.network.add_connection(cells[x], org)
         self._totals["joined"] += k
         day.add("joined", k)
 
@@ -498,15 +500,53 @@ class CommunityModel(mesa.Model):
         self.status[s.person[rows]] = 2
         s.drop_ties_of(rows)
         for row in rows.tolist():
-            agent = self._agents[row]
-            cell = agent.cell
-            agent.remove()
-            self.network.remove_cell(cell)
+            self._agents[row].remove()
             self._agents[row] = None
+
+    # ================================================================== the Mesa network
+    @property
+    def network(self) -> Network:
+        """The group as a Mesa ``Network`` space (organiser and members, node id = unique_id).
+
+        The rules work on the tie arrays; this view is brought up to date from them when it is
+        read, so runs that never look at it (sweeps, benchmarks) pay nothing for it.
+        """
+        self._sync_network()
+        return self._network
+
+    def _sync_network(self) -> None:
+        s, n = self.state, self.state.n
+        placed = np.zeros(n, dtype=bool)
+        placed[: self._has_cell.size] = self._has_cell
+        alive = s.alive[:n]
+        gone, new = np.flatnonzero(placed & ~alive), np.flatnonzero(alive & ~placed)
+        if gone.size == 0 and new.size == 0:
+            return
+        net, cells = self._network, self._network._cells
+        for uid in s.uid[gone].tolist():
+            net.remove_cell(cells[uid])
+        placed[gone] = False
+        for row in new.tolist():
+            agent = self._agents[row]
+            cell = self._new_cell(agent.unique_id)
+            cell.add_agent(agent)
+            agent._mesa_cell = cell
+        placed[new] = True
+        # every tie involves a member who joined after the last sync: connect new rows
+        owner, partner = s.neighbours(new)
+        a, b = new[owner], partner
+        keep = ~placed[b] | ~np.isin(b, new) | (a < b)  # both new: connect each pair once
+        keep = placed[b] & keep
+        for x, y in zip(s.uid[a[keep]].tolist(), s.uid[b[keep]].tolist()):
+            net.add_connection(cells[x], cells[y])
+        org = self.organiser.cell
+        for x in s.uid[new[s.organiser_tie[new]]].tolist():
+            net.add_connection(cells[x], org)
+        self._has_cell = placed
 
     def _new_cell(self, node_id: int) -> Cell:
         cell = Cell(node_id, random=self.random)
-        self.network.add_cell(cell)
+        self._network.add_cell(cell)
         return cell
 
     # ================================================================== outputs
@@ -543,7 +583,7 @@ class CommunityModel(mesa.Model):
             "left": int(c.get("left", 0)),
             "pruned": int(c.get("pruned", 0)),
             "turned_away": int(c.get("turned_away", 0)),
-            "active_members": int((t - s.last_visit[rows] < ACTIVE_WINDOW).sum()),
+            "active_members": int((s.value_window[rows] > 0).sum()),
             "posts": int(c.get("member_posts", 0) + day.organiser_posts),
             "organiser_posts": day.organiser_posts,
             "member_posts": int(c.get("member_posts", 0)),
@@ -571,7 +611,8 @@ class CommunityModel(mesa.Model):
             "heavy_share": heavy,
             "top1_post_share": top_share(posts, 0.01),
             "topic_entropy": entropy_bits(self._topic_ring.sum(axis=0)),
-            "niche_share": float((self.match[s.person[rows]] >= NICHE_MATCH).mean()) if members else 0.0,
+            "niche_share": float((self.niche_match[s.person[rows]] >= NICHE_MATCH).mean())
+            if members else 0.0,
             "generations": int(s.generation[:n].max()) if n else 0,
             "recruits_per_recruiter": _ratio(tot["share_joins"], recruiters),
             "mean_offspring": _ratio(tot["share_joins"], tot["joined"]),
@@ -612,7 +653,7 @@ class CommunityModel(mesa.Model):
             "engagement": s.engagement[:n],
             "activity": s.activity[:n],
             "interest": s.interest[:n],
-            "niche_match": self.match[person],
+            "niche_match": self.niche_match[person],
             "tied_to_organiser": s.organiser_tie[:n],
             "posts": s.posts[:n],
             "replies": s.replies[:n],

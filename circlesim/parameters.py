@@ -229,7 +229,7 @@ PARAMETERS: dict[str, ParamSpec] = {
         _p("organiser_posts", 2.0, "float", "posting and replies",
            "Posts the organiser publishes per day.", "posts/day", 0, 100,
            origin="assumed"),
-        _p("reply_probability", 0.08, "float", "posting and replies",
+        _p("reply_probability", 0.25, "float", "posting and replies",
            "Chance an engaged reader replies to a relevant post it sees.",
            "probability", 0, 1, origin="assumed"),
         _p("reply_reward", 0.15, "float", "posting and replies",

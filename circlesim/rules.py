@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .market import Market, circular_distance
+from .metrics import first_occurrence
 
 __all__ = [
     "draw_problems",
@@ -89,8 +90,10 @@ def draw_member_posts(activity: np.ndarray, engagement: np.ndarray, visited: np.
     int ndarray
         Posts per member today (0 for members who did not visit).
     """
-    lam = np.where(visited, post_rate * activity * engagement, 0.0)
-    return rng.poisson(lam)
+    posts = np.zeros(activity.shape[0], dtype=np.int64)
+    idx = np.flatnonzero(visited)
+    posts[idx] = rng.poisson(post_rate * activity[idx] * engagement[idx])
+    return posts
 
 
 # ---------------------------------------------------------------- 3. reading, replying
@@ -333,7 +336,7 @@ def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.n
     if exposed.size == 0:
         return exposed, by
     shuffle = rng.permutation(exposed.size)
-    people, first = np.unique(exposed[shuffle], return_index=True)
+    people, first = first_occurrence(exposed[shuffle])
     return people, by[shuffle][first]
 
 
