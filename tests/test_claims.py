@@ -96,9 +96,11 @@ def test_self_running_members_take_over_the_organisers_work():
     early = window_mean(runs, "organiser_content_share", 1, 31)
     late = window_mean(runs, "organiser_content_share", DAYS - 30, DAYS + 1)
     assert early.mean() > late.mean() + 0.3
-    cost_early = runs.loc[runs["step"] == 30, "cost_per_member"].to_numpy()
-    cost_late = final(runs, "cost_per_member")
-    assert cost_late.mean() < 0.6 * cost_early.mean()
+    # the organiser's daily spend per member falls as members carry the group
+    runs = runs.assign(spend_per_member=runs["spend_today"] / runs["members"].clip(lower=1))
+    spend_early = window_mean(runs, "spend_per_member", 1, 31)
+    spend_late = window_mean(runs, "spend_per_member", DAYS - 30, DAYS + 1)
+    assert spend_late.mean() < 0.5 * spend_early.mean()
     helping = replicate(days=DAYS, member_help=0.3)
     alone = replicate(days=DAYS, member_help=0.0)
     effort_helping = helping.groupby("seed")["organiser_effort"].sum().mean()
@@ -107,15 +109,25 @@ def test_self_running_members_take_over_the_organisers_work():
 
 
 def test_interest_replacement_keeps_the_group_active():
-    """S2 §5 'interest replacement' -> pruning + replacement -> active share and engagement."""
-    pruned = replicate(days=DAYS, pruning=True)
-    kept = replicate(days=DAYS, pruning=False)
+    """S2 §5 'interest replacement' -> pruning + replacement -> active share and engagement.
 
-    def active_share(frame):
+    In this model the effect is real but small (members who add nothing also tend to leave by
+    themselves): about +3 points of active share and +0.01 engagement at a pruning day. Sixty
+    paired replications over 180 days resolve it at more than three standard errors.
+    """
+    pruned = replicate(days=180, reps=60, pruning=True)
+    kept = replicate(days=180, reps=60, pruning=False)
+
+    def share_active(frame):  # day 180 is a pruning day (every 30 days)
         return final(frame, "active_members") / np.maximum(final(frame, "members"), 1)
 
-    assert active_share(pruned).mean() > active_share(kept).mean() + 0.03
-    assert final(pruned, "mean_engagement").mean() > final(kept, "mean_engagement").mean() + 0.01
+    for difference, margin in (
+        (share_active(pruned) - share_active(kept), 0.015),
+        (final(pruned, "mean_engagement") - final(kept, "mean_engagement"), 0.005),
+    ):
+        standard_error = difference.std(ddof=1) / np.sqrt(difference.size)
+        assert difference.mean() > margin
+        assert difference.mean() > 3 * standard_error
     assert pruned["pruned"].sum() > 0
 
 
@@ -124,9 +136,11 @@ def test_smaller_scope_niche_width_limits_growth_and_the_cap_turns_people_away()
     narrow = per_seed_final("members", niche_width=0.03, **OPEN)
     wide = per_seed_final("members", niche_width=0.15, **OPEN)
     assert wide.mean() > 1.5 * narrow.mean()
-    capped = replicate(days=DAYS, max_members=100)
+    capped = replicate(days=DAYS, max_members=100, share_probability=0.08)
     assert capped["members"].max() <= 100
     assert capped.groupby("seed")["turned_away"].sum().min() > 0
+    uncapped = replicate(days=DAYS, share_probability=0.08, **OPEN)
+    assert uncapped["turned_away"].sum() == 0 and final(uncapped, "members").mean() > 200
 
 
 def test_fragmentation_diverse_members_post_on_more_topics():
