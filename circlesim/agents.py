@@ -71,9 +71,8 @@ class Member(Agent):
 
     @property
     def recruiter(self) -> Member | None:
-        """The member whose share brought this one in (None: invited or paid)."""
-        r = int(self.model.state.recruiter[self.row])
-        return None if r < 0 else self.model.member_at(r)
+        """The member whose share brought this one in (None: invited, paid, or it left)."""
+        return self.model.member_by_id(int(self.model.state.recruiter[self.row]))
 
     @property
     def value(self) -> float:

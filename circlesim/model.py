@@ -160,16 +160,19 @@ class CommunityModel(mesa.Model):
         self.state = MemberState(
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
         )
-        self._agents: list[Member | None] = []
+        self._agents: list[Member | None] = []  # by row
+        self._member_by_uid: dict[int, Member] = {}
         self._network = Network(nx.Graph(), layout=None, random=self.random)
         self._has_cell = np.zeros(0, dtype=bool)  # member rows placed on the Mesa network
+        self._stale_cells: list[int] = []  # unique_ids of archived members still placed
         self.organiser = Organiser(self)
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
         self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
         self._resolved_yesterday = np.zeros(0, dtype=bool)
         self._totals = dict(joined=0, share_joins=0, share_exposures=0, exposures=0,
-                            unique_reach=0, spend=0.0, media_impressions=0.0)
+                            unique_reach=0, spend=0.0, media_impressions=0.0, recruiters=0,
+                            generations=0)
         self._setup_media()
         self._rows: list[dict[str, float]] = []
 
@@ -197,6 +200,7 @@ class CommunityModel(mesa.Model):
         self._interest_replacement(day) # 9. pruning and replacement invitations
         self._costs(day)                # 10. spend, and the mass-media baseline
         self._record(day)
+        self._compact_if_sparse()
 
     def run(self, steps: int, progress: Callable[[CommunityModel], None] | None = None) -> None:
         """Run ``steps`` days; call ``progress(model)`` after each."""
@@ -277,7 +281,8 @@ class CommunityModel(mesa.Model):
             s.engagement[:n], self._read.seen, self._read.tone_sum, self._read.replies_received,
             newcomer, contagion=p.contagion, reply_reward=p.reply_reward,
             decay=p.engagement_decay)
-        s.engagement[:n] = np.where(s.alive[:n], updated, s.engagement[:n])
+        alive = s.alive[:n]
+        s.engagement[:n][alive] = updated[alive]  # departed members keep their last value
 
     def _complaints(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -452,10 +457,12 @@ class CommunityModel(mesa.Model):
         s.alive[rows] = True
         s.joined_step[rows] = day.t
         s.last_visit[rows] = day.t
-        s.recruiter[rows] = recruiter
         has = recruiter >= 0
+        s.recruiter[rows] = np.where(has, s.uid[np.maximum(recruiter, 0)], -1)
         s.generation[rows] = np.where(has, s.generation[np.maximum(recruiter, 0)] + 1, 0)
+        self._totals["recruiters"] += distinct_count(recruiter[has][s.recruits[recruiter[has]] == 0])
         np.add.at(s.recruits, recruiter[has], 1)
+        self._totals["generations"] = max(self._totals["generations"], int(s.generation[rows].max()))
         s.channel[rows] = channel
         s.reason[rows] = 0
         s.interest[rows] = self.market.interest[people]
@@ -485,6 +492,7 @@ class CommunityModel(mesa.Model):
             agent = Member(self, row)
             s.uid[row] = agent.unique_id
             self._agents.append(agent)
+            self._member_by_uid[agent.unique_id] = agent
         self._totals["joined"] += k
         day.add("joined", k)
 
@@ -500,8 +508,31 @@ class CommunityModel(mesa.Model):
         self.status[s.person[rows]] = 2
         s.drop_ties_of(rows)
         for row in rows.tolist():
-            self._agents[row].remove()
+            agent = self._agents[row]
+            agent.remove()
             self._agents[row] = None
+            del self._member_by_uid[agent.unique_id]
+
+    def _compact_if_sparse(self) -> None:
+        """Archive departed members once they outnumber current ones (amortised O(1) a day)."""
+        s = self.state
+        alive = self.member_count
+        if s.n - alive < max(256, alive):
+            return
+        keep = np.flatnonzero(s.alive[: s.n])
+        placed = np.zeros(s.n, dtype=bool)
+        placed[: self._has_cell.size] = self._has_cell
+        # departed members still on the Mesa network lose their cells at the next sync
+        self._stale_cells.extend(s.uid[: s.n][placed & ~s.alive[: s.n]].tolist())
+        self._has_cell = placed
+        s.compact()
+        self._agents = [self._agents[row] for row in keep.tolist()]
+        for row, agent in enumerate(self._agents):
+            agent.row = row
+        self._has_cell = self._has_cell[keep]
+        resolved = np.zeros(s.alive.size, dtype=bool)
+        resolved[: self._resolved_yesterday.size] = self._resolved_yesterday
+        self._resolved_yesterday = resolved[keep]
 
     # ================================================================== the Mesa network
     @property
@@ -520,11 +551,12 @@ class CommunityModel(mesa.Model):
         placed[: self._has_cell.size] = self._has_cell
         alive = s.alive[:n]
         gone, new = np.flatnonzero(placed & ~alive), np.flatnonzero(alive & ~placed)
-        if gone.size == 0 and new.size == 0:
+        if gone.size == 0 and new.size == 0 and not self._stale_cells:
             return
         net, cells = self._network, self._network._cells
-        for uid in s.uid[gone].tolist():
+        for uid in s.uid[gone].tolist() + self._stale_cells:
             net.remove_cell(cells[uid])
+        self._stale_cells = []
         placed[gone] = False
         for row in new.tolist():
             agent = self._agents[row]
@@ -559,6 +591,10 @@ class CommunityModel(mesa.Model):
         """The Mesa agent of member row ``row`` (None once it has left)."""
         return self._agents[row]
 
+    def member_by_id(self, unique_id: int) -> Member | None:
+        """The current member with this ``unique_id`` (None if it left or never was)."""
+        return self._member_by_uid.get(unique_id)
+
     def _record(self, day: _Day) -> None:
         p, s, n, t = self.params, self.state, self.state.n, day.t
         c, tot = day.counts, self._totals
@@ -574,7 +610,6 @@ class CommunityModel(mesa.Model):
         activity_total = (c.get("member_posts", 0) + day.organiser_posts + c.get("replies", 0)
                           + c.get("complaints_answered", 0))
         organiser_content = day.organiser_posts + day.organiser_answers
-        recruiters = int((s.recruits[:n] > 0).sum())
         row = {
             "step": t,
             "members": members,
@@ -613,8 +648,8 @@ class CommunityModel(mesa.Model):
             "topic_entropy": entropy_bits(self._topic_ring.sum(axis=0)),
             "niche_share": float((self.niche_match[s.person[rows]] >= NICHE_MATCH).mean())
             if members else 0.0,
-            "generations": int(s.generation[:n].max()) if n else 0,
-            "recruits_per_recruiter": _ratio(tot["share_joins"], recruiters),
+            "generations": tot["generations"],
+            "recruits_per_recruiter": _ratio(tot["share_joins"], tot["recruiters"]),
             "mean_offspring": _ratio(tot["share_joins"], tot["joined"]),
             "spend_today": c.get("spend_today", 0.0),
             "spend": tot["spend"],
@@ -635,50 +670,59 @@ class CommunityModel(mesa.Model):
         """The most recent row of :meth:`to_frame`, as a dict."""
         return dict(self._rows[-1])
 
+    _MEMBER_FIELDS = ("uid", "person", "joined_step", "left_step", "reason", "channel",
+                      "recruiter", "generation", "engagement", "activity", "interest",
+                      "organiser_tie", "posts", "replies", "replies_received", "shares",
+                      "answers", "recruits", "first_post_step", "first_post_replies",
+                      "posts_after_first", "value_window", "alive")
+
     def members_frame(self) -> pd.DataFrame:
-        """One row per person who ever joined: final state, how and when they came and went."""
-        s, n = self.state, self.state.n
-        recruiter = s.recruiter[:n]
+        """One row per person who ever joined, in joining order: final state, how and when
+        they came and went, who recruited them (``recruiter_id``, -1 = the organiser)."""
+        v = self.state.all_rows(self._MEMBER_FIELDS)
+        order = np.argsort(v["uid"], kind="stable")
+        v = {name: values[order] for name, values in v.items()}
         labels = self.market.labels
-        person = s.person[:n]
+        person = v["person"]
         return pd.DataFrame({
-            "member_id": s.uid[:n],
+            "member_id": v["uid"],
             "person": person if labels is None else [labels[i] for i in person],
-            "joined_step": s.joined_step[:n],
-            "left_step": np.where(s.alive[:n], -1, s.left_step[:n]),
-            "status": [LEAVE_REASONS[int(r)] for r in s.reason[:n]],
-            "channel": [CHANNELS[int(c)] for c in s.channel[:n]],
-            "recruiter_id": np.where(recruiter >= 0, s.uid[np.maximum(recruiter, 0)], -1),
-            "generation": s.generation[:n],
-            "engagement": s.engagement[:n],
-            "activity": s.activity[:n],
-            "interest": s.interest[:n],
+            "joined_step": v["joined_step"],
+            "left_step": np.where(v["alive"], -1, v["left_step"]),
+            "status": [LEAVE_REASONS[int(r)] for r in v["reason"]],
+            "channel": [CHANNELS[int(c)] for c in v["channel"]],
+            "recruiter_id": v["recruiter"],
+            "generation": v["generation"],
+            "engagement": v["engagement"],
+            "activity": v["activity"],
+            "interest": v["interest"],
             "niche_match": self.niche_match[person],
-            "tied_to_organiser": s.organiser_tie[:n],
-            "posts": s.posts[:n],
-            "replies": s.replies[:n],
-            "replies_received": s.replies_received[:n],
-            "shares": s.shares[:n],
-            "answers": s.answers[:n],
-            "recruits": s.recruits[:n],
-            "first_post_step": s.first_post_step[:n],
-            "first_post_replies": s.first_post_replies[:n],
-            "posts_after_first": s.posts_after_first[:n],
-            "value_window": s.value_window[:n],
+            "tied_to_organiser": v["organiser_tie"],
+            "posts": v["posts"],
+            "replies": v["replies"],
+            "replies_received": v["replies_received"],
+            "shares": v["shares"],
+            "answers": v["answers"],
+            "recruits": v["recruits"],
+            "first_post_step": v["first_post_step"],
+            "first_post_replies": v["first_post_replies"],
+            "posts_after_first": v["posts_after_first"],
+            "value_window": v["value_window"],
         })
 
     def recruitment_tree(self) -> nx.DiGraph:
         """Who brought whom: edges recruiter -> recruit; the organiser (node ``"organiser"``)
         is the root of the founding, paid and invited members."""
-        s, n = self.state, self.state.n
+        table = self.members_frame()
         tree = nx.DiGraph()
         tree.add_node("organiser", generation=-1)
-        uid = s.uid[:n].tolist()
-        for row, member in enumerate(uid):
-            tree.add_node(member, generation=int(s.generation[row]),
-                          channel=CHANNELS[int(s.channel[row])], alive=bool(s.alive[row]))
-        for row, r in enumerate(s.recruiter[:n].tolist()):
-            tree.add_edge("organiser" if r < 0 else uid[r], uid[row])
+        for member, generation, channel, status in zip(
+                table["member_id"].tolist(), table["generation"].tolist(),
+                table["channel"].tolist(), table["status"].tolist()):
+            tree.add_node(member, generation=generation, channel=channel,
+                          alive=status == "member")
+        for member, recruiter in zip(table["member_id"].tolist(), table["recruiter_id"].tolist()):
+            tree.add_edge("organiser" if recruiter < 0 else recruiter, member)
         return tree
 
     def network_view(self) -> dict[str, np.ndarray]:

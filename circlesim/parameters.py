@@ -273,19 +273,15 @@ PARAMETERS: dict[str, ParamSpec] = {
            "Extra daily chance of leaving while one's complaint stays unanswered.",
            "1/day", 0, 1, origin="assumed"),
         # --- sharing and recruiting ------------------------------------------------------
-        _p("share_probability", 0.12, "float", "sharing and recruiting",
+        _p("share_probability", 0.04, "float", "sharing and recruiting",
            "Daily chance a visiting member shares a post outside, at engagement 0.5 "
-           "(rises with engagement).", "1/day", 0, 1,
-           origin="calibrated: most shares recruit nobody (Goel, Watts & Goldstein 2012) at "
-                  "unchanged growth, with reach_probability (scripts/calibrate-defaults)"),
+           "(rises with engagement).", "1/day", 0, 1, origin="assumed"),
         _p("share_once", False, "bool", "sharing and recruiting",
            "Each member shares exactly once, on its first day (the independent-cascade "
            "setting)."),
-        _p("reach_probability", 0.1, "float", "sharing and recruiting",
+        _p("reach_probability", 0.3, "float", "sharing and recruiting",
            "Chance that a share reaches each outside friend (feeds show it to some).",
-           "probability", 0, 1,
-           origin="calibrated with share_probability: each share reaches few, so most shares "
-                  "recruit nobody (Goel, Watts & Goldstein 2012; scripts/calibrate-defaults)"),
+           "probability", 0, 1, origin="assumed"),
         _p("join_probability", 0.05, "float", "sharing and recruiting",
            "Chance an exposed outsider with a perfect interest match joins.",
            "probability", 0, 1, origin="assumed"),

@@ -204,16 +204,19 @@ def update_engagement(engagement: np.ndarray, seen: np.ndarray, tone_sum: np.nda
     to 0.02.
     """
     e = engagement.copy()
-    if contagion > 0:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            tau = np.where(seen > 0, tone_sum / np.maximum(seen, 1e-12), e)
-        pull = 1.0 - (1.0 - contagion) ** seen
-        e += pull * (tau - e)
-    if reply_reward > 0:
-        rr = np.minimum(1.0, reply_reward * np.where(newcomer, 2.0, 1.0))
-        e += (1.0 - (1.0 - rr) ** replies_received) * (1.0 - e)
+    # only members who saw something or got a reply change beyond decay: work on those rows
+    seen_rows = np.flatnonzero(seen) if contagion > 0 else np.empty(0, dtype=np.int64)
+    if seen_rows.size:
+        n = seen[seen_rows]
+        tau = tone_sum[seen_rows] / n
+        pull = 1.0 - (1.0 - contagion) ** n
+        e[seen_rows] += pull * (tau - e[seen_rows])
+    replied = np.flatnonzero(replies_received) if reply_reward > 0 else np.empty(0, dtype=np.int64)
+    if replied.size:
+        rr = np.minimum(1.0, reply_reward * np.where(newcomer[replied], 2.0, 1.0))
+        e[replied] += (1.0 - (1.0 - rr) ** replies_received[replied]) * (1.0 - e[replied])
     e *= 1.0 - decay
-    return np.clip(e, 0.0, 1.0)
+    return np.clip(e, 0.0, 1.0, out=e)
 
 
 # ---------------------------------------------------------------- 5. complaints

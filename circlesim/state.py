@@ -1,8 +1,11 @@
 """Member state: one row per person who ever joined, in numpy arrays.
 
-Rows are assigned in joining order and never reused, so a row is a stable identity for the
-per-member table and the recruitment tree; ``alive`` marks current members. Arrays grow by
-doubling. Mesa ``Member`` agents are thin views over one row each (see ``agents.py``).
+Rows are assigned in joining order; ``alive`` marks current members and arrays grow by doubling.
+When members who left outnumber current ones, :meth:`MemberState.compact` moves their rows to an
+archive (kept for the per-member table) and packs the current members to the front, so a day's
+work stays proportional to the current group, however long the run. A member's lasting identity
+is its Mesa ``unique_id`` (``uid``); ``recruiter`` holds the recruiter's ``uid``. Mesa ``Member``
+agents are thin views over one row each (see ``agents.py``).
 
 Member-member ties are a padded adjacency matrix ``ties[row, slot]`` (``-1`` = empty) with
 ``tie_count[row]`` used slots. Posters are few on any day, so gathering their neighbours by row is
@@ -46,6 +49,7 @@ class MemberState:
             setattr(self, name, np.zeros(self.capacity, dtype=bool))
         # value produced per day, ring buffer over the pruning window
         self.value_ring = np.zeros((value_window, self.capacity))
+        self.archive: list[dict[str, np.ndarray]] = []
         self.ties = np.full((self.capacity, tie_width), -1, dtype=np.int64)
         self.tie_count = np.zeros(self.capacity, dtype=np.int64)
         self.alive_degree = np.zeros(self.capacity, dtype=np.int64)
@@ -127,3 +131,44 @@ class MemberState:
 
     def alive_rows(self) -> np.ndarray:
         return np.flatnonzero(self.alive[: self.n])
+
+    # ------------------------------------------------------------------ compaction
+    def compact(self) -> np.ndarray:
+        """Archive the rows of members who left and pack current members to the front.
+
+        Returns
+        -------
+        ndarray
+            ``new_row[old_row]`` for the ``n`` rows before compaction (-1 for archived rows).
+        """
+        n = self.n
+        keep = self.alive[:n].copy()
+        gone = np.flatnonzero(~keep)
+        self.archive.append({name: getattr(self, name)[gone].copy()
+                             for name in _FLOAT_FIELDS + _INT_FIELDS + _BOOL_FIELDS})
+        new_row = np.full(n, -1, dtype=np.int64)
+        kept = np.flatnonzero(keep)
+        new_row[kept] = np.arange(kept.size)
+        m = kept.size
+        for name in _FLOAT_FIELDS + _INT_FIELDS + _BOOL_FIELDS:
+            array = getattr(self, name)
+            array[:m] = array[kept]
+            array[m:n] = -1 if array.dtype == np.int64 else 0
+        self.value_ring[:, :m] = self.value_ring[:, kept]
+        self.value_ring[:, m:n] = 0
+        ties = self.ties[kept]
+        ties = np.where(ties >= 0, new_row[np.maximum(ties, 0)], -1)
+        ties = -np.sort(-ties, axis=1)  # live partners first, holes (-1) last
+        self.ties[:m] = ties
+        self.ties[m:n] = -1
+        self.tie_count[:m] = (ties >= 0).sum(axis=1)
+        self.tie_count[m:n] = 0
+        self.alive_degree[:m] = self.tie_count[:m]
+        self.alive_degree[m:n] = 0
+        self.n = m
+        return new_row
+
+    def all_rows(self, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """Values of ``names`` for everybody who ever joined (archive first, then current)."""
+        return {name: np.concatenate([part[name] for part in self.archive]
+                                     + [getattr(self, name)[: self.n]]) for name in names}

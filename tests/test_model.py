@@ -168,3 +168,38 @@ def test_malformed_edge_list_is_a_parameter_error(tmp_path):
     path.write_text("1,2\n3\n")
     with pytest.raises(ParameterError, match="line 2"):
         CommunityModel(rng=1, market_graph=str(path))
+
+
+def test_long_run_with_churn_archives_departed_members_and_keeps_every_record():
+    m = CommunityModel(rng=4, initial_members=300, leave_rate=0.3, share_probability=0.15,
+                       market_size=8000)
+    m.run(90)
+    assert m.state.archive, "this much churn must trigger compaction"
+    assert m.state.n < m.to_frame()["joined"].sum()  # departed rows left the live arrays
+    table = m.members_frame()
+    frame = m.to_frame()
+    assert len(table) == frame["joined"].sum()
+    assert table["member_id"].is_unique and table["member_id"].is_monotonic_increasing
+    assert (table["status"] == "member").sum() == m.member_count
+    assert table["recruits"].sum() == (table["channel"] == "share").sum()
+    assert nx.is_arborescence(m.recruitment_tree())
+    for agent in m.agents_by_type[Member]:
+        assert m.state.uid[agent.row] == agent.unique_id and m.state.alive[agent.row]
+        assert agent.cell.coordinate == agent.unique_id
+    test_network_ties_agree_with_the_arrays(m)
+    assert set(m.network.G.nodes) == {a.unique_id for a in m.agents}
+    # engagement of a current member read through its agent is its array row
+    agent = next(iter(m.agents_by_type[Member]))
+    assert agent.engagement == m.state.engagement[agent.row]
+
+
+def test_network_read_before_and_after_compaction_stays_consistent():
+    m = CommunityModel(rng=6, initial_members=300, leave_rate=0.3, share_probability=0.15,
+                       market_size=8000)
+    m.run(20)
+    before = m.network  # materialise the Mesa view, then let members leave and rows compact
+    m.run(70)
+    assert m.state.archive
+    assert m.network is before
+    assert set(m.network.G.nodes) == {a.unique_id for a in m.agents}
+    test_network_ties_agree_with_the_arrays(m)
