@@ -54,14 +54,18 @@ def list_scenarios() -> list[Scenario]:
     return [load_scenario(name) for name in preset_names()]
 
 
-def _read(name_or_path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:
+def _read(name_or_path: str | os.PathLike) -> tuple[str, str, str, dict[str, Any]]:
+    """(label, source shown in messages, identity for cycle checks, parsed TOML)."""
     text_name = os.fspath(name_or_path)
     if text_name.endswith(".toml") or os.sep in text_name or Path(text_name).is_file():
         path = Path(text_name)
         if not path.is_file():
             raise ScenarioError(f"scenario file {text_name} does not exist")
-        label, source = path.stem, str(path)
-        raw = path.read_bytes()
+        label, source, identity = path.stem, str(path), str(path.resolve())
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(f"{source}: cannot read: {exc.strerror}") from None
     else:
         if text_name not in preset_names():
             close = difflib.get_close_matches(text_name, preset_names(), n=1)
@@ -70,12 +74,15 @@ def _read(name_or_path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:
                 f"unknown scenario {text_name!r}{hint} (presets: {', '.join(preset_names())})",
                 key="scenario")
         label, source = text_name, f"{text_name}.toml"
+        identity = f"preset:{text_name}"
         raw = resources.files(__package__).joinpath(f"{text_name}.toml").read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
-    return label, source, data
+    if not isinstance(data, dict):  # pragma: no cover - tomllib always gives a table
+        raise ScenarioError(f"{source}: not a TOML table")
+    return label, source, identity, data
 
 
 def load_scenario(name_or_path: str | os.PathLike, _seen: tuple[str, ...] = ()) -> Scenario:
@@ -87,7 +94,9 @@ def load_scenario(name_or_path: str | os.PathLike, _seen: tuple[str, ...] = ()) 
         Unknown preset, missing file, bad TOML, an unknown key (with a suggestion), a value of
         the wrong type or out of range, or an ``extends`` cycle: one line naming file and key.
     """
-    label, source, data = _read(name_or_path)
+    label, source, identity, data = _read(name_or_path)
+    if identity in _seen:
+        raise ScenarioError(f"{source}: extends makes a cycle", key="extends")
     for key in data:
         if key not in _TOP_KEYS:
             close = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1)
@@ -102,9 +111,13 @@ def load_scenario(name_or_path: str | os.PathLike, _seen: tuple[str, ...] = ()) 
     inherited: dict[str, Any] = {}
     if "extends" in data:
         parent = data["extends"]
-        if parent in _seen or parent == label:
-            raise ScenarioError(f"{source}: extends {parent!r} makes a cycle", key="extends")
-        inherited = load_scenario(parent, _seen + (label,)).parameters
+        try:
+            inherited = load_scenario(parent, _seen + (identity,)).parameters
+        except ScenarioError as exc:
+            if str(exc).endswith("extends makes a cycle"):
+                raise ScenarioError(f"{source}: extends {parent!r} makes a cycle",
+                                    key="extends") from None
+            raise ScenarioError(f"{source}: extends: {exc}", key="extends") from None
     merged = {**inherited, **overrides}
     try:
         Parameters.from_mapping(merged)
