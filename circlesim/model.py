@@ -666,6 +666,12 @@ class CommunityModel(mesa.Model):
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""
         return pd.DataFrame(self._rows, columns=list(OUTPUT_COLUMNS))
 
+    @property
+    def datacollector(self) -> _DailyTable:
+        """Mesa-style access to the daily table (``get_model_vars_dataframe()``), so Mesa's
+        own plotting components work with this model."""
+        return _DailyTable(self)
+
     def latest(self) -> dict[str, float]:
         """The most recent row of :meth:`to_frame`, as a dict."""
         return dict(self._rows[-1])
@@ -746,6 +752,16 @@ class CommunityModel(mesa.Model):
                 [[False], self.steps - s.joined_step[rows] < self.params.newcomer_days]),
             "edges": np.concatenate([org_edges, member_edges]).astype(np.int64).reshape(-1, 2),
         }
+
+
+class _DailyTable:
+    """The part of ``mesa.DataCollector``'s interface that readers use."""
+
+    def __init__(self, model: CommunityModel):
+        self._model = model
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        return self._model.to_frame().set_index("step")
 
 
 def _ratio(numerator: float, denominator: float) -> float:

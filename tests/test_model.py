@@ -203,3 +203,9 @@ def test_network_read_before_and_after_compaction_stays_consistent():
     assert m.network is before
     assert set(m.network.G.nodes) == {a.unique_id for a in m.agents}
     test_network_ties_agree_with_the_arrays(m)
+
+
+def test_mesa_style_datacollector_reads_the_daily_table(model):
+    table = model.datacollector.get_model_vars_dataframe()
+    assert table.index.name == "step" and len(table) == model.steps + 1
+    assert table["members"].iloc[-1] == model.member_count
