@@ -46,17 +46,8 @@ def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _seed(text: str) -> int:
+def non_negative_int(text: str) -> int:
+    """argparse type for day counts and seeds: a whole number, 0 or more."""
     try:
         value = int(text)
     except ValueError:
@@ -76,9 +67,9 @@ def _add_run(sub) -> None:
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="KEY=VALUE", help="override a parameter (repeatable); "
                      "see 'circlesim params'")
-    run.add_argument("--steps", type=_positive_int, default=180, metavar="N",
+    run.add_argument("--steps", type=non_negative_int, default=180, metavar="N",
                      help="days to simulate (default: 180)")
-    run.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default: 0)")
+    run.add_argument("--seed", type=non_negative_int, default=0, metavar="S", help="random seed (default: 0)")
     run.add_argument("--out", metavar="FILE", help="write the daily table to FILE.csv or "
                      "FILE.parquet")
     run.add_argument("--members-out", metavar="FILE", help="also write the per-member table "
