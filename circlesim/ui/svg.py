@@ -1,0 +1,338 @@
+"""Small SVG renderers for the browser view: line charts (with bands) and the network.
+
+Plain SVG strings, drawn by the browser from ``solara.HTML``: no chart library, nothing to
+fetch from a CDN, and cheap enough to redraw ten or more times a second. Sizes and fonts are
+chosen for a classroom projector.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["PALETTE", "Series", "engagement_colour", "line_chart", "network_svg", "nice_ticks"]
+
+#: Colour-blind-safe colours (Okabe-Ito), in the order charts use them.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+FONT = "font-family:Roboto,Arial,sans-serif"
+
+
+@dataclass
+class Series:
+    label: str
+    y: Sequence[float]
+    x: Sequence[float] | None = None
+    colour: str = PALETTE[0]
+    dash: str = ""  # "" solid, e.g. "8 5" dashed
+    low: Sequence[float] | None = None  # band (e.g. a 95% CI)
+    high: Sequence[float] | None = None
+    width: float = 3.0
+    extra: dict = field(default_factory=dict)
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values covering [lo, hi]."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0, 1.0]
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(n - 1, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(lo / step) * step
+    ticks = [round(start, 10)]
+    while ticks[-1] < hi - 1e-9 * step and len(ticks) < 50:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def fmt_number(v: float) -> str:
+    """Short tick label: 1200 -> 1.2k, 0.25 -> 0.25."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:g}M"
+    if a >= 1e3:
+        return f"{v / 1e3:g}k"
+    if a == 0:
+        return "0"
+    if a < 0.01:
+        return f"{v:.0e}"
+    return f"{v:.3g}"
+
+
+def _finite(values) -> np.ndarray:
+    arr = np.asarray(values, dtype=float) if values is not None else np.zeros(0)
+    return arr[np.isfinite(arr)]
+
+
+def _last_x(xs) -> str:
+    finite = [float(x[np.isfinite(x)].max()) for x in xs if np.isfinite(x).any()]
+    return f"{max(finite):g}" if finite else ""
+
+
+def line_chart(
+    title: str,
+    series: Sequence[Series],
+    *,
+    y_label: str = "",
+    x_label: str = "day",
+    width: int = 440,
+    height: int = 290,
+    y_min: float | None = 0.0,
+    y_max: float | None = None,
+    log_y: bool = False,
+    css_class: str = "circlesim-chart",
+) -> str:
+    """One line chart as an SVG string (responsive: scales to its container's width).
+
+    ``log_y``: a logarithmic value axis (ticks at powers of ten), for quantities that differ by
+    orders of magnitude; values <= 0 are left out.
+    """
+    if log_y:
+        def log(values):
+            if values is None:
+                return None
+            arr = np.asarray(values, dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(arr > 0, np.log10(np.where(arr > 0, arr, 1.0)), np.nan)
+
+        series = [Series(s.label, log(s.y), s.x, s.colour, s.dash, log(s.low), log(s.high),
+                         s.width) for s in series]
+        y_min = y_max = None
+    left, right, bottom = 62, 14, 44
+    # legend entries flow in rows under the title; the plot starts below them
+    legend, lx, ly = [], left, 44
+    for s in series:
+        w = 34 + 7.6 * len(s.label)
+        if lx + w > width - right and lx > left:
+            lx, ly = left, ly + 18
+        legend.append((s, lx, ly))
+        lx += w + 10
+    top = ly + 18
+    pw, ph = width - left - right, height - top - bottom
+    xs, ys = [], []
+    for s in series:
+        y = np.asarray(s.y, dtype=float)
+        x = np.arange(len(y), dtype=float) if s.x is None else np.asarray(s.x, float)
+        n = min(len(x), len(y))  # a row being appended must not break the drawing
+        xs.append(x[:n])
+        ys.append(y[:n])
+    all_x = np.concatenate([_finite(x) for x in xs] + [np.zeros(1)])
+    all_y = np.concatenate(
+        [_finite(y) for y in ys]
+        + [_finite(s.low) for s in series]
+        + [_finite(s.high) for s in series]
+        + [np.zeros(0)]
+    )
+    x0, x1 = 0.0, max(float(all_x.max()), 10.0)
+    lo = float(all_y.min()) if len(all_y) else 0.0
+    hi = float(all_y.max()) if len(all_y) else 1.0
+    if y_min is not None:
+        lo = min(lo, y_min)
+    if y_max is not None:
+        hi = max(hi, y_max)
+    if log_y:
+        yt = [float(t) for t in range(math.floor(lo), math.ceil(hi if hi > lo else lo + 1) + 1)]
+    else:
+        yt = nice_ticks(lo, hi if hi > lo else lo + 1)
+    y0, y1 = yt[0], yt[-1]
+    xt = [t for t in nice_ticks(x0, x1, 5) if float(t).is_integer()] or [0.0]
+    x1 = max(x1, xt[-1])
+
+    def sx(v):
+        return left + (v - x0) / (x1 - x0) * pw
+
+    def sy(v):
+        return top + ph - (v - y0) / (y1 - y0) * ph
+
+    out = [
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" width="100%" '
+        f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" '
+        f'role="img" aria-label="{html.escape(title)}" data-days="{_last_x(xs)}" '
+        f'data-series="{len(series)}" style="{FONT};max-width:{width * 1.6:.0f}px">',
+        f'<text x="{left}" y="22" font-size="19" font-weight="600" fill="#222">'
+        f"{html.escape(title)}</text>",
+    ]
+    # grid and axes
+    for t in yt:
+        y = sy(t)
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" '
+                   'stroke="#e3e3e3"/>')
+        out.append(
+            f'<text x="{left - 8}" y="{y + 5:.1f}" font-size="14" text-anchor="end" fill="#444">'
+            f"{fmt_number(10 ** t if log_y else t)}</text>"
+        )
+    for t in xt:
+        if t > x1 + 1e-9:
+            continue
+        x = sx(t)
+        out.append(
+            f'<text x="{x:.1f}" y="{top + ph + 20}" font-size="14" text-anchor="middle" '
+            f'fill="#444">{fmt_number(t)}</text>'
+        )
+    out.append(
+        f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#888"/>'
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#888"/>'
+    )
+    out.append(
+        f'<text x="{left + pw}" y="{height - 6}" font-size="14" text-anchor="end" '
+        f'fill="#555">{html.escape(x_label)}</text>'
+    )
+    if y_label:
+        out.append(
+            f'<text x="14" y="{top + ph / 2:.0f}" font-size="14" text-anchor="middle" fill="#555" '
+            f'transform="rotate(-90 14 {top + ph / 2:.0f})">{html.escape(y_label)}</text>'
+        )
+    # bands, then lines
+    for s, x in zip(series, xs, strict=True):
+        if s.low is None or s.high is None or len(x) == 0:
+            continue
+        n = min(len(x), len(s.low), len(s.high))
+        x = x[:n]
+        low, high = np.asarray(s.low, float)[:n], np.asarray(s.high, float)[:n]
+        ok = np.isfinite(low) & np.isfinite(high)
+        if ok.sum() < 2:
+            continue
+        pts = [f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(x[ok], high[ok], strict=True)]
+        pts += [f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(x[ok][::-1], low[ok][::-1], strict=True)]
+        out.append(f'<polygon points="{" ".join(pts)}" fill="{s.colour}" fill-opacity="0.18"/>')
+    for s, x, y in zip(series, xs, ys, strict=True):
+        ok = np.isfinite(y)
+        if ok.sum() == 0:
+            continue
+        px = left + (x[ok] - x0) / (x1 - x0) * pw
+        py = top + ph - (y[ok] - y0) / (y1 - y0) * ph
+        d = "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        out.append(
+            f'<path d="{d}" fill="none" stroke="{s.colour}" stroke-width="{s.width}"'
+            f'{dash} stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+        if ok.sum() == 1:
+            out.append(f'<circle cx="{px[0]:.1f}" cy="{py[0]:.1f}" r="4" fill="{s.colour}"/>')
+    # legend: one row under the title, wrapping onto a second row
+    for s, lx, ly in legend:
+        label = html.escape(s.label)
+        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        out.append(
+            f'<line x1="{lx}" x2="{lx + 24}" y1="{ly - 5}" y2="{ly - 5}" stroke="{s.colour}" '
+            f'stroke-width="4"{dash}/><text x="{lx + 29}" y="{ly}" font-size="14" '
+            f'fill="#222">{label}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+# engagement colours: cold (disengaged) blue -> grey -> hot (engaged) red, "coolwarm"
+_STOPS = np.array(
+    [
+        [0.00, 59, 76, 192],
+        [0.25, 124, 159, 249],
+        [0.50, 200, 200, 200],
+        [0.75, 244, 154, 123],
+        [1.00, 180, 4, 38],
+    ]
+)
+
+
+def engagement_colour(e) -> np.ndarray:
+    """(n, 3) RGB ints for engagement values in [0, 1]."""
+    e = np.clip(np.nan_to_num(np.asarray(e, float), nan=0.0), 0, 1)
+    return np.stack(
+        [np.interp(e, _STOPS[:, 0], _STOPS[:, c]) for c in (1, 2, 3)], axis=1
+    ).round().astype(int)
+
+
+def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> str:
+    """The community: organiser at the centre, colour = engagement, size = activity.
+
+    Newcomers get a thick green ring. Nodes not in ``view`` (leavers) are simply absent.
+    """
+    pos = np.asarray(positions, float).reshape(-1, 2)
+    node_id = np.asarray(view["node_id"])
+    n = len(node_id)
+    pad = 26
+    half = size / 2 - pad
+    cx = cy = size / 2
+    px = cx + pos[:, 0] * half if n else np.zeros(0)
+    py = cy + pos[:, 1] * half if n else np.zeros(0)
+    out = [
+        f'<svg class="circlesim-network" viewBox="0 0 {size} {size + 56}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="community network" '
+        f'style="{FONT};max-width:{size * 1.5:.0f}px" data-nodes="{n}">'
+    ]
+    if title:
+        out.append(f'<text x="8" y="20" font-size="18" font-weight="600">'
+                   f'{html.escape(title)}</text>')
+    edges = np.asarray(view.get("edges", np.zeros((0, 2))), dtype=np.int64).reshape(-1, 2)
+    if len(edges) and n:
+        # node ids -> rows, vectorised (the drawing is redone every frame while playing)
+        order = np.argsort(node_id, kind="stable")
+        sorted_ids = node_id[order]
+        at = np.clip(np.searchsorted(sorted_ids, edges), 0, n - 1)
+        rows = np.where(sorted_ids[at] == edges, order[at], -1)
+        rows = rows[(rows >= 0).all(axis=1)]
+        if len(rows):
+            a, b = rows[:, 0], rows[:, 1]
+            coords = np.column_stack([px[a], py[a], px[b], py[b]])
+            d = ("M%.1f %.1fL%.1f %.1f" * len(rows)) % tuple(coords.ravel().tolist())
+            opacity = float(np.clip(0.5 * np.sqrt(150 / len(rows)), 0.12, 0.5))
+            out.append(
+                f'<path d="{d}" stroke="#8a94a0" stroke-opacity="{opacity:.2f}" '
+                f'stroke-width="0.8" fill="none"/>'
+            )
+    if n:
+        act = np.nan_to_num(np.asarray(view.get("activity", np.ones(n)), float), nan=0.0)
+        act = np.clip(act, 0, None)
+        top = np.quantile(act, 0.99) if n > 1 else (act.max() or 1.0)
+        rel = np.sqrt(np.clip(act / (top or 1.0), 0, 1))
+        crowd = float(np.clip(np.sqrt(120 / max(n, 1)), 0.55, 1.0))  # smaller when crowded
+        radius = (2.5 + 8.5 * rel) * crowd
+        rgb = engagement_colour(view.get("engagement", np.zeros(n)))
+        organiser = np.asarray(view.get("is_organiser", node_id == node_id[0]), bool)
+        newcomer = np.asarray(view.get("newcomer", np.zeros(n, bool)), bool)
+        # members, small on top of large; newcomers (green ring) above the rest
+        for group, stroke in ((~organiser & ~newcomer, 'stroke="#fff" stroke-width="0.6"'),
+                              (~organiser & newcomer, 'stroke="#1a9e3a" stroke-width="2.6"')):
+            idx = np.flatnonzero(group)
+            if not len(idx):
+                continue
+            idx = idx[np.argsort(-radius[idx], kind="stable")]
+            values = np.column_stack([px[idx], py[idx], radius[idx], rgb[idx]])
+            circle = '<circle cx="%.1f" cy="%.1f" r="%.1f" fill="rgb(%d,%d,%d)"/>'
+            circles = (circle * len(idx)) % tuple(values.ravel().tolist())
+            out.append(f"<g {stroke}>{circles}</g>")
+        for i in np.flatnonzero(organiser):
+            out.append(
+                f'<circle cx="{px[i]:.1f}" cy="{py[i]:.1f}" r="15" fill="#222" stroke="#ffd54f" '
+                f'stroke-width="4"/><text x="{px[i]:.1f}" y="{py[i] + 34:.1f}" font-size="15" '
+                f'font-weight="600" text-anchor="middle" fill="#222" stroke="#fff" '
+                f'stroke-width="3" paint-order="stroke">organiser</text>'
+            )
+    # legend: engagement colour bar, newcomer ring, size = activity
+    ly = size + 14
+    out.append(
+        '<defs><linearGradient id="cs-eng" x1="0" x2="1" y1="0" y2="0">'
+        + "".join(
+            f'<stop offset="{s[0]:.2f}" stop-color="rgb({int(s[1])},{int(s[2])},{int(s[3])})"/>'
+            for s in _STOPS
+        )
+        + "</linearGradient></defs>"
+    )
+    out.append(
+        f'<text x="8" y="{ly + 13}" font-size="14" fill="#333">engagement</text>'
+        f'<rect x="92" y="{ly}" width="120" height="16" fill="url(#cs-eng)" rx="3"/>'
+        f'<text x="92" y="{ly + 32}" font-size="12" fill="#555">0 cold</text>'
+        f'<text x="212" y="{ly + 32}" font-size="12" text-anchor="end" fill="#555">1 hot</text>'
+        f'<circle cx="250" cy="{ly + 8}" r="7" fill="#c8c8c8" stroke="#1a9e3a" stroke-width="2.6"/>'
+        f'<text x="263" y="{ly + 13}" font-size="14" fill="#333">newcomer</text>'
+        f'<circle cx="360" cy="{ly + 8}" r="3" fill="#999"/>'
+        f'<circle cx="376" cy="{ly + 8}" r="8" fill="#999"/>'
+        f'<text x="390" y="{ly + 13}" font-size="14" fill="#333">size = activity</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)
