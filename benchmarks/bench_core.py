@@ -27,8 +27,10 @@ def _circlesim_case(size: int, days: int) -> dict:
     from circlesim import CommunityModel
 
     t0 = time.perf_counter()
+    # a group held at its cap in a market ten times its size, with a broad niche so that
+    # joiners keep replacing leavers for the whole year (all mechanisms on, defaults otherwise)
     model = CommunityModel(rng=1, initial_members=size, max_members=size,
-                           market_size=max(20_000, 10 * size))
+                           market_size=max(20_000, 10 * size), niche_width=0.3)
     t1 = time.perf_counter()
     model.run(days)
     t2 = time.perf_counter()
