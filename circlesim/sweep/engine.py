@@ -1,0 +1,279 @@
+"""Running a sweep: plan, resume, execute, store, analyse.
+
+``run_sweep(spec, out)`` is the whole of ``circlesim sweep``:
+
+1. plan every run (scenario x grid point / design row x replication) and its seed;
+2. open (or create) ``out``; if it already holds this sweep, keep every run whose rows are
+   in the Parquet files and execute only the missing or failed ones;
+3. execute on the chosen executor, buffering finished runs and committing them as Parquet
+   parts plus an updated manifest every few seconds (bounded memory, bounded loss on a kill);
+4. fold the parts into ``runs.parquet`` and, for SALib designs, write the indices.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .executors import make_executor
+from .spec import SpecError, SweepSpec
+from .store import ResultStore
+from .worker import execute
+
+__all__ = ["SweepConflict", "SweepResult", "package_versions", "run_sweep"]
+
+FORMAT = 1
+
+
+class SweepConflict(ValueError):
+    """The output directory holds a different sweep (one-line message)."""
+
+
+@dataclass
+class SweepResult:
+    out: Path
+    planned: int
+    skipped: int  # already done before this invocation
+    executed: int = 0
+    done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: dict[str, str] = field(default_factory=dict)
+    analysis: dict | None = None
+    root_seed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("circlesim", "mesa", "numpy", "pandas", "pyarrow", "networkx", "SALib",
+                 "dask", "distributed"):
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _new_manifest(spec: SweepSpec) -> dict:
+    return {
+        "format": FORMAT,
+        "tool": "circlesim sweep",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "spec": spec.to_dict(),
+        "root_seed": spec.seed,
+        "versions": package_versions(),
+        "command": " ".join(sys.argv),
+        "runs": {},
+    }
+
+
+def check_compatible(old: dict, spec: SweepSpec, out: Path) -> None:
+    old_spec = old.get("spec", {})
+    new = spec.compat_key()
+    for key in ("steps", "seed", "design"):
+        if old_spec.get(key) != new[key]:
+            raise SweepConflict(
+                f"{out}: holds a sweep with {key} = {_short(old_spec.get(key))}, this one has "
+                f"{key} = {_short(new[key])}; use another --out (or delete {out}) to start afresh"
+            )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def resolve_seed(spec: SweepSpec, out: Path) -> SweepSpec:
+    """Root seed: given > the one recorded in out/manifest.json > fresh entropy."""
+    if spec.seed is not None:
+        return spec
+    store = ResultStore(out)
+    old = store.load_manifest() if store.exists() else None
+    if old and old.get("root_seed") is not None:
+        return spec.with_seed(int(old["root_seed"]))
+    return spec.with_seed(secrets.randbits(64))
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | os.PathLike | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
+    executor=None,
+    progress: bool = True,
+    flush_seconds: float = 3.0,
+    flush_runs: int | None = None,
+    on_result: Callable[[dict], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    analyse: bool = True,
+) -> SweepResult:
+    out = Path(out or spec.default_out())
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    spec = resolve_seed(spec, out)
+    plan = spec.plan()  # validate before touching the directory
+    store = ResultStore(out)
+    store.prepare()
+    lock = store.lock()
+    try:
+        store.clean_temporary()
+        return _run_locked(spec, plan, out, store, workers, scheduler, client, executor, progress,
+                           flush_seconds, flush_runs, on_result, log, analyse)
+    finally:
+        lock.close()
+
+
+def _run_locked(spec, plan, out, store, workers, scheduler, client, executor, progress,
+                flush_seconds, flush_runs, on_result, log, analyse) -> SweepResult:
+    manifest = store.load_manifest()
+    if manifest is not None:
+        check_compatible(manifest, spec, out)
+        versions = package_versions()
+        if manifest.get("versions", {}).get("circlesim") != versions.get("circlesim"):
+            log(f"warning: {out} was started with circlesim "
+                f"{manifest.get('versions', {}).get('circlesim')}, this is {versions.get('circlesim')}")
+        manifest["spec"] = spec.to_dict()
+        manifest["command"] = " ".join(sys.argv)
+    else:
+        manifest = _new_manifest(spec)
+    runs_info: dict[str, dict] = manifest.setdefault("runs", {})
+
+    stored = store.stored_run_ids()
+    by_id = {r.run_id: r for r in plan}
+    todo = []
+    for r in plan:
+        info = runs_info.get(r.run_id, {})
+        info.update(index=r.index, scenario=r.scenario, point=r.point, replication=r.replication,
+                    overrides=r.overrides, seed=r.seed)
+        info.pop("in_current_spec", None)
+        if r.run_id in stored:
+            info["status"] = "done"
+            info.pop("error", None)
+            info.pop("traceback", None)
+        else:
+            if info.get("status") == "failed":
+                info["previous_error"] = info.get("error")
+            info["status"] = "pending"
+            todo.append(r)
+        runs_info[r.run_id] = info
+    for rid, info in runs_info.items():  # runs of an earlier, wider spec stay in the store
+        if rid not in by_id:
+            info["in_current_spec"] = False
+            if rid in stored:
+                info["status"] = "done"
+    manifest["root_seed"] = spec.seed
+    store.write_manifest(manifest)
+
+    result = SweepResult(out=out, planned=len(plan), skipped=len(plan) - len(todo),
+                         root_seed=spec.seed)
+    started = time.perf_counter()
+    if todo:
+        own_executor = executor is None
+        executor = executor or make_executor(workers=workers, scheduler=scheduler, client=client)
+        try:
+            log(f"sweep: {len(plan)} runs ({result.skipped} already done, {len(todo)} to run) "
+                f"on {executor.describe()} -> {out}")
+            _execute(spec, todo, by_id, executor, store, manifest, result, progress,
+                     flush_seconds, flush_runs, on_result)
+        finally:
+            if own_executor:
+                executor.close()
+    else:
+        log(f"sweep: all {len(plan)} runs already done in {out}; nothing to run")
+    order = {rid: info.get("index", 1 << 40) for rid, info in runs_info.items()}
+    store.consolidate(order)
+    result.seconds = time.perf_counter() - started
+    result.done = sum(1 for r in plan if runs_info[r.run_id]["status"] == "done")
+    result.failed = sum(1 for r in plan if runs_info[r.run_id]["status"] == "failed")
+    result.failures = {r.run_id: runs_info[r.run_id].get("error", "")
+                       for r in plan if runs_info[r.run_id]["status"] == "failed"}
+    if analyse and spec.design is not None:
+        from .analysis import analyse_design
+
+        result.analysis = analyse_design(out, spec, plan, runs_info)
+        manifest["analysis"] = {k: v for k, v in result.analysis.items() if k != "indices"}
+    manifest["summary"] = {"planned": result.planned, "done": result.done,
+                           "failed": result.failed}
+    store.write_manifest(manifest)
+    return result
+
+
+def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flush_seconds,
+             flush_runs, on_result) -> None:
+    from tqdm.auto import tqdm
+
+    runs_info = manifest["runs"]
+    flush_runs = flush_runs or max(1, min(50, len(todo) // 20))
+    buffer: list = []  # pyarrow Tables of finished runs, not yet committed
+    buffered_ids: list[str] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_flush
+        if buffer:
+            part = store.write_part(buffer)
+            for rid in buffered_ids:
+                runs_info[rid]["status"] = "done" if part else "pending"
+            buffer.clear()
+            buffered_ids.clear()
+        store.write_manifest(manifest)
+        last_flush = time.monotonic()
+
+    bar = tqdm(total=len(todo), desc="sweep", unit="run", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
+    failed = 0
+    tasks = (r.task(spec.steps, spec.runner, with_columns=True) for r in todo)
+    try:
+        for res in executor.map(execute, tasks):
+            rid = res["run_id"]
+            info = runs_info[rid]
+            info["seconds"] = round(float(res.get("seconds", 0.0)), 4)
+            if res["status"] == "done":
+                try:
+                    buffer.append(res["table"])
+                    buffered_ids.append(rid)
+                    info["status"] = "committing"
+                    info.pop("error", None)
+                    info.pop("traceback", None)
+                except Exception as exc:  # noqa: BLE001 - malformed frame
+                    res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            if res["status"] != "done":
+                failed += 1
+                info["status"] = "failed"
+                info["error"] = res.get("error", "unknown error")
+                if res.get("traceback"):
+                    info["traceback"] = res["traceback"]
+            result.executed += 1
+            bar.update(1)
+            bar.set_postfix_str(f"failed={failed}", refresh=False)
+            if on_result is not None:
+                on_result({"run_id": rid, "status": info["status"],
+                           "executed": result.executed, "failed": failed})
+            if len(buffer) >= flush_runs or time.monotonic() - last_flush > flush_seconds:
+                flush()
+    finally:
+        # also on Ctrl-C: commit what finished, so a rerun resumes from there
+        try:
+            flush()
+        finally:
+            for info in runs_info.values():
+                if info.get("status") == "committing":
+                    info["status"] = "pending"
+            bar.close()
+
+
+def spec_error_or_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, (SpecError, SweepConflict))

@@ -1,0 +1,226 @@
+"""Where runs execute: in this process, a local process pool, or a Dask cluster.
+
+Every executor has ``map(fn, tasks)``: a generator that yields ``fn(task)`` results as they
+complete (any order), keeping only a bounded number of tasks in flight so memory stays flat
+however many runs a sweep has. ``fn`` must never raise (see ``worker.execute``); if a worker
+process dies, the executor yields a failed result for the affected task instead.
+
+The local pool takes its start method per pool (``multiprocessing.get_context``): the default
+is ``forkserver`` on POSIX (workers fork from a small server process that has already imported
+the model, so they start fast and do not inherit this process's threads). Nothing is set
+process-wide, unlike ``mesa.batch_run``, which forces ``spawn`` for the whole interpreter.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+__all__ = ["DaskExecutor", "LocalExecutor", "SerialExecutor", "default_workers", "make_executor"]
+
+PRELOAD = ["circlesim.sweep.worker", "circlesim"]
+SCHEDULER_RE = re.compile(r"^(tcp|tls|inproc|ws|wss|ucx)://[^\s/]+$")
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _crash_result(task: dict, message: str) -> dict:
+    return {"run_id": task["run_id"], "status": "failed", "error": message, "seconds": 0.0}
+
+
+class SerialExecutor:
+    """Runs every task in this process, one after another (``--workers 1``)."""
+
+    workers = 1
+
+    def describe(self) -> str:
+        return "1 worker (in this process)"
+
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+        for task in tasks:
+            yield fn(task)
+
+    def close(self) -> None:
+        pass
+
+
+class LocalExecutor:
+    """A ``concurrent.futures`` process pool with a per-pool start method."""
+
+    def __init__(self, workers: int | None = None, start_method: str | None = None,
+                 in_flight: int | None = None):
+        self.workers = int(workers or default_workers())
+        methods = multiprocessing.get_all_start_methods()
+        self.start_method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
+        self.in_flight = in_flight or self.workers * 3
+
+    def describe(self) -> str:
+        return f"{self.workers} local worker processes ({self.start_method})"
+
+    def _pool(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            ctx.set_forkserver_preload(PRELOAD)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+        """Yield results as runs finish; survive worker processes that die.
+
+        If a worker dies (killed, out of memory, a crash in native code), the pool breaks and
+        every run in flight is suspect: they are retried one at a time in a fresh pool, so the
+        run that kills its worker is identified exactly and recorded as failed, and the others
+        complete normally.
+        """
+        source = iter(tasks)
+        suspects: deque = deque()
+        while True:
+            pool = self._pool()
+            pending: dict = {}
+            broken = False
+            try:
+                while True:
+                    limit = 1 if suspects else self.in_flight
+                    while not broken and len(pending) < limit:
+                        isolated = bool(suspects)
+                        task = suspects.popleft() if isolated else next(source, None)
+                        if task is None:
+                            break
+                        try:
+                            pending[pool.submit(fn, task)] = (task, isolated)
+                        except (BrokenProcessPool, RuntimeError):
+                            suspects.appendleft(task)
+                            broken = True
+                        if isolated:
+                            break  # a suspect runs alone
+                    if not pending:
+                        break
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        task, isolated = pending.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            if isolated:
+                                yield _crash_result(task, "worker process died during this run "
+                                                          "(killed, out of memory or crashed)")
+                            else:
+                                suspects.append(task)
+                            continue
+                        except Exception as exc:  # noqa: BLE001 - e.g. unpicklable result
+                            result = _crash_result(task, f"{type(exc).__name__}: {exc}")
+                        yield result
+                    if broken and not pending:
+                        break
+            finally:
+                pool.shutdown(wait=not broken and not pending, cancel_futures=True)
+            if not broken:
+                return
+
+    def close(self) -> None:
+        pass
+
+
+class DaskExecutor:
+    """Runs tasks on a dask.distributed cluster (``Client(address)`` or a given client)."""
+
+    def __init__(self, address: str | None = None, client=None, in_flight: int | None = None,
+                 timeout: float = 10.0):
+        if client is None and (not address or not SCHEDULER_RE.match(address)):
+            raise ValueError(
+                f"--scheduler: expected an address like tcp://HOST:PORT, got {address!r}"
+            )
+        self.address = address
+        self._client = client
+        self._own = client is None
+        self.timeout = timeout
+        self.in_flight = in_flight
+        self.workers = 0
+
+    @property
+    def client(self):
+        if self._client is None:
+            from distributed import Client
+
+            try:
+                self._client = Client(self.address, timeout=self.timeout)
+            except (OSError, TimeoutError) as err:
+                raise ConnectionError(
+                    f"--scheduler {self.address}: cannot connect ({type(err).__name__}: "
+                    f"{' '.join(str(err).split())[:200]})"
+                ) from None
+        return self._client
+
+    def describe(self) -> str:
+        info = self.client.scheduler_info()
+        workers = info.get("workers", {})
+        threads = sum(w.get("nthreads", 1) for w in workers.values())
+        self.workers = threads
+        return f"Dask cluster {self.client.scheduler.address} ({len(workers)} workers, {threads} threads)"
+
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+        from distributed import as_completed
+
+        client = self.client
+        limit = self.in_flight
+        if limit is None:
+            nthreads = sum(client.nthreads().values()) or 1
+            limit = max(8, 3 * nthreads)
+        source = iter(tasks)
+        owner: dict = {}
+        ac = as_completed()
+
+        def submit_one() -> bool:
+            task = next(source, None)
+            if task is None:
+                return False
+            fut = client.submit(fn, task, pure=False,
+                                key=f"circlesim-run-{task['run_id']}-{uuid.uuid4().hex[:8]}")
+            owner[fut.key] = task
+            ac.add(fut)
+            return True
+
+        for _ in range(limit):
+            if not submit_one():
+                break
+        try:
+            for fut in ac:
+                task = owner.pop(fut.key)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
+                    result = _crash_result(task, f"{type(exc).__name__}: "
+                                                 f"{' '.join(str(exc).split())[:500]}")
+                fut.release()
+                yield result
+                submit_one()
+        finally:
+            for key in list(owner):
+                owner.pop(key, None)
+            ac.clear()
+
+    def close(self) -> None:
+        if self._own and self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None, client=None,
+                  start_method: str | None = None):
+    if client is not None or scheduler:
+        return DaskExecutor(address=scheduler, client=client)
+    n = int(workers or default_workers())
+    if n == 1:
+        return SerialExecutor()
+    return LocalExecutor(n, start_method=start_method)

@@ -1,0 +1,346 @@
+"""The results directory: Parquet parts, a consolidated table and a JSON manifest.
+
+Layout of ``DIR``::
+
+    DIR/manifest.json       spec, versions, root seed, per-run status / error / seconds
+    DIR/runs.parquet        one tidy table: run_id, scenario, point, replication, every
+                            parameter, seed, step, every metric column (one row per run and day)
+    DIR/parts/*.parquet     results written while the sweep runs (folded into runs.parquet)
+    DIR/sensitivity.*       SALib indices, for designs
+    DIR/report/             summary.csv and PNG charts from ``circlesim report``
+
+Every file is written to a temporary name in the same directory, flushed and fsync'ed, then
+``os.replace``'d over its final name, so a sweep killed at any instant leaves either the old
+file or the new one, never a torn one. Parts are committed *before* the manifest that mentions
+them, and on start the store trusts what is in the Parquet files (not the manifest) to decide
+which runs are done; a run's rows are never written twice, and if they somehow were (a kill
+between two renames), consolidation keeps the first copy only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = ["ResultStore", "atomic_write_bytes", "atomic_write_text", "load_results"]
+
+MANIFEST = "manifest.json"
+RUNS = "runs.parquet"
+PARTS = "parts"
+ID_COLUMNS = ["run_id", "scenario", "point", "replication"]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _tmp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    path = Path(path)
+    tmp = _tmp_name(path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_table(path: str | os.PathLike, table: pa.Table) -> None:
+    path = Path(path)
+    tmp = _tmp_name(path)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_dir(path.parent)
+
+
+class ResultStore:
+    def __init__(self, directory: str | os.PathLike):
+        self.dir = Path(directory)
+        self.parts_dir = self.dir / PARTS
+        self.manifest_path = self.dir / MANIFEST
+        self.runs_path = self.dir / RUNS
+
+    # ------------------------------------------------------------------ set-up
+
+    def prepare(self) -> None:
+        if self.dir.exists() and not self.dir.is_dir():
+            raise NotADirectoryError(f"{self.dir}: exists and is not a directory")
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+
+    def clean_temporary(self) -> None:
+        """Leftovers of a killed writer: temporary files are never valid data (call locked)."""
+        for folder in (self.dir, self.parts_dir):
+            for tmp in folder.glob(".*.tmp"):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+    def lock(self):
+        """Exclusive lock on DIR/.lock while a sweep writes (released by the kernel on a kill)."""
+        import fcntl
+
+        fh = open(self.dir / ".lock", "a+")  # noqa: SIM115 - held until the sweep ends
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise BlockingIOError(
+                f"{self.dir}: another sweep is writing to this directory right now; wait for it "
+                "or use another --out"
+            ) from None
+        return fh
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists()
+
+    # ------------------------------------------------------------------ manifest
+
+    def load_manifest(self) -> dict | None:
+        if not self.manifest_path.exists():
+            return None
+        try:
+            return json.loads(self.manifest_path.read_text("utf-8"))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{self.manifest_path}: unreadable manifest ({err})") from None
+
+    def write_manifest(self, manifest: dict) -> None:
+        manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, default=str) + "\n")
+
+    # ------------------------------------------------------------------ data
+
+    def data_files(self) -> list[Path]:
+        files = [self.runs_path] if self.runs_path.exists() else []
+        if self.parts_dir.exists():
+            files += sorted(self.parts_dir.glob("part-*.parquet"))
+        return files
+
+    def stored_run_ids(self) -> set[str]:
+        """Run ids whose rows are committed to a Parquet file (the source of truth)."""
+        ids: set[str] = set()
+        for f in self.data_files():
+            try:
+                col = pq.read_table(f, columns=["run_id"]).column("run_id")
+            except (OSError, pa.ArrowException, KeyError):
+                continue  # unreadable -> treat its runs as missing (they rerun)
+            ids.update(col.unique().to_pylist())
+        return ids
+
+    def write_part(self, tables: Iterable) -> Path | None:
+        """Commit finished runs (pyarrow Tables or DataFrames) as one new part file."""
+        tables = [pa.Table.from_pandas(t, preserve_index=False) if isinstance(t, pd.DataFrame)
+                  else t for t in tables]
+        tables = [t for t in tables if t.num_rows]
+        if not tables:
+            return None
+        table = pa.concat_tables(tables, promote_options="permissive")
+        name = f"part-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:6]}.parquet"
+        path = self.parts_dir / name
+        atomic_write_table(path, table)
+        return path
+
+    def consolidate(self, order: dict[str, int] | None = None) -> int:
+        """Fold runs.parquet and all parts into a new runs.parquet; returns the row count.
+
+        Streams one source file at a time (memory ~ one part), drops any run already seen,
+        and sorts each file's rows by plan order and step. Parts are deleted only after the
+        new runs.parquet is in place.
+        """
+        files = self.data_files()
+        parts = [f for f in files if f != self.runs_path]
+        if not parts:
+            return self._row_count()
+        readable = []
+        schemas = []
+        for f in files:
+            try:
+                schemas.append(pq.read_schema(f))
+                readable.append(f)
+            except (OSError, pa.ArrowException):
+                continue
+        if not readable:
+            return 0
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        schema = pa.schema([schema.field(n) for n in _column_order(schema.names)])
+        tmp = _tmp_name(self.runs_path)
+        seen: set[str] = set()
+        rows = 0
+        # sources ordered by their first run in the plan, so the file is nearly plan-ordered
+        keyed = []
+        for f in readable:
+            ids = pq.read_table(f, columns=["run_id"]).column("run_id").unique().to_pylist()
+            first = min((order or {}).get(i, 1 << 60) for i in ids) if ids else 1 << 60
+            keyed.append((f != self.runs_path, first, str(f), f))
+        keyed.sort()
+        try:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for _, _, _, f in keyed:
+                    if f == self.runs_path:
+                        # the earlier consolidated table: already ordered, stream it
+                        for batch in pq.ParquetFile(f).iter_batches(batch_size=1 << 16):
+                            table = pa.Table.from_batches([batch])
+                            seen.update(table.column("run_id").unique().to_pylist())
+                            writer.write_table(_conform(table, schema))
+                            rows += table.num_rows
+                        continue
+                    table = pq.read_table(f)
+                    ids = table.column("run_id").to_pylist()
+                    new_ids = {i for i in ids if i not in seen}
+                    if len(new_ids) != len(set(ids)):
+                        mask = pa.array([i in new_ids for i in ids])
+                        table = table.filter(mask)
+                    if table.num_rows == 0:
+                        continue
+                    seen.update(new_ids)
+                    table = _conform(table, schema)
+                    if order:
+                        df_key = pa.array([order.get(i, 1 << 60) for i in
+                                           table.column("run_id").to_pylist()], pa.int64())
+                        table = table.append_column("__order", df_key)
+                        table = table.sort_by([("__order", "ascending"), ("step", "ascending")])
+                        table = table.drop_columns(["__order"])
+                    writer.write_table(table, row_group_size=1 << 16)
+                    rows += table.num_rows
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.runs_path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        _fsync_dir(self.dir)
+        for f in parts:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+        return rows
+
+    def _row_count(self) -> int:
+        if not self.runs_path.exists():
+            return 0
+        return pq.ParquetFile(self.runs_path).metadata.num_rows
+
+    def read(self, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+        return load_results(self.dir, columns=columns, filters=filters)
+
+
+def _column_order(names: list[str]) -> list[str]:
+    head = [c for c in ID_COLUMNS if c in names]
+    return head + [c for c in names if c not in head]
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    cols = []
+    for field in schema:
+        if field.name in table.column_names:
+            col = table.column(field.name)
+            if col.type != field.type:
+                col = col.cast(field.type)
+        else:
+            col = pa.nulls(table.num_rows, field.type)
+        cols.append(col)
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def load_results(directory: str | os.PathLike, columns: list[str] | None = None,
+                 filters=None) -> pd.DataFrame:
+    """All committed rows of a results directory as one DataFrame, sorted by run and step.
+
+    Reads runs.parquet and any parts not yet consolidated (a sweep that is still running or
+    was killed), keeping each run once.
+    """
+    store = ResultStore(directory)
+    files = store.data_files()
+    if not files:
+        return pd.DataFrame(columns=columns or [])
+    want = None
+    if columns is not None:
+        want = list(dict.fromkeys(["run_id", *columns, "step"]))
+    tables = []
+    schemas = []
+    for f in files:
+        try:
+            t = pq.read_table(f, columns=_available(f, want), filters=filters)
+        except (OSError, pa.ArrowException):
+            continue
+        tables.append(t)
+        schemas.append(t.schema)
+    if not tables:
+        return pd.DataFrame(columns=columns or [])
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
+    seen: set[str] = set()
+    kept = []
+    for t in tables:
+        ids = t.column("run_id").to_pylist()
+        new = {i for i in ids if i not in seen}
+        if len(new) != len(set(ids)):
+            t = t.filter(pa.array([i in new for i in ids]))
+        seen.update(new)
+        kept.append(_conform(t, schema))
+    df = pa.concat_tables(kept).to_pandas()
+    manifest = store.load_manifest() or {}
+    order = {rid: info.get("index", 0) for rid, info in manifest.get("runs", {}).items()}
+    df["__o"] = df["run_id"].map(order).fillna(1 << 60)
+    df = df.sort_values(["__o", "run_id", "step"], kind="stable").drop(columns="__o")
+    df = df.reset_index(drop=True)
+    if columns is not None:
+        df = df[[c for c in want if c in df.columns]]
+    return df
+
+
+def _available(path: Path, want: list[str] | None) -> list[str] | None:
+    if want is None:
+        return None
+    names = pq.read_schema(path).names
+    return [c for c in want if c in names]
+
+
+def file_is_readable(path: str | os.PathLike) -> bool:
+    try:
+        pq.read_table(path)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def jsonable(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return value
