@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 import time
 import uuid
 from collections.abc import Iterable
@@ -56,30 +57,13 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    path = Path(path)
+@contextmanager
+def _replacing(path: Path):
+    """Yield a temporary path next to ``path``; once the body has written it, flush it to disk
+    and rename it over ``path`` (atomic on POSIX). On error, ``path`` is left untouched."""
     tmp = _tmp_name(path)
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_table(path: str | os.PathLike, table: pa.Table) -> None:
-    path = Path(path)
-    tmp = _tmp_name(path)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
+        yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -87,6 +71,20 @@ def atomic_write_table(path: str | os.PathLike, table: pa.Table) -> None:
         if tmp.exists():
             tmp.unlink()
     _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with _replacing(Path(path)) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_table(path: str | os.PathLike, table: pa.Table) -> None:
+    with _replacing(Path(path)) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 class ResultStore:
