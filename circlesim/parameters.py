@@ -196,7 +196,7 @@ PARAMETERS: dict[str, ParamSpec] = {
            origin="assumed"),
         _p("niche_width", 0.06, "float", "network",
            "Width of the niche: interest match halves about 1.2 widths from the centre.",
-           "interest units", 0.001, 10, origin="assumed; calibrated in docs/validation.md"),
+           "interest units", 0.001, 10, origin="assumed"),
         _p("interest_gating", True, "bool", "network",
            "Joining depends on interest match; off: every exposed person matches fully."),
         _p("centre_strength", 0.3, "float", "network",
@@ -222,10 +222,13 @@ PARAMETERS: dict[str, ParamSpec] = {
            "probability", 0, 1, origin="assumed"),
         _p("activity_sigma", 2.0, "float", "posting and replies",
            "Spread (log-normal sigma) of members' activity propensity: the tail of heavy "
-           "posters.", "", 0, 4, origin="calibrated to 90-9-1 (docs/validation.md)"),
+           "posters.", "", 0, 4,
+           origin="calibrated: under 25% ever post, top 1% write over half the posts "
+                  "(Nielsen 2006; van Mierlo 2014); search in docs/validation.md"),
         _p("post_rate", 0.01, "float", "posting and replies",
            "Expected posts per visit of a member of median activity at full engagement.",
-           "posts/visit", 0, 20, origin="calibrated to 90-9-1 (docs/validation.md)"),
+           "posts/visit", 0, 20,
+           origin="calibrated with activity_sigma to 90-9-1 (docs/validation.md)"),
         _p("organiser_posts", 2.0, "float", "posting and replies",
            "Posts the organiser publishes per day.", "posts/day", 0, 100,
            origin="assumed"),
@@ -234,7 +237,9 @@ PARAMETERS: dict[str, ParamSpec] = {
            "probability", 0, 1, origin="assumed"),
         _p("reply_reward", 0.15, "float", "posting and replies",
            "Engagement a poster gains (of its distance to 1) when its post gets a reply.",
-           "fraction", 0, 1, origin="calibrated to Joyce & Kraut 2006"),
+           "fraction", 0, 1,
+           origin="calibrated: a reply to a first post raises posting again (Joyce & Kraut "
+                  "2006); search in docs/validation.md"),
         _p("newcomer_days", 14, "int", "posting and replies",
            "Days a member counts as a newcomer (replies matter twice as much then).",
            "days", 0, 365, origin="assumed"),
@@ -244,7 +249,9 @@ PARAMETERS: dict[str, ParamSpec] = {
         # --- emotion ----------------------------------------------------------------------
         _p("contagion", 0.02, "float", "emotion",
            "Pull of each post seen on the reader's engagement toward the post's tone.",
-           "per exposure", 0, 1, origin="Kramer et al. 2014: small per exposure"),
+           "per exposure", 0, 1,
+           origin="source: Kramer et al. 2014, small per exposure; measured d about 0.07 per "
+                  "exposure in docs/validation.md"),
         _p("campaign_tone", 0.7, "float", "emotion",
            "Emotional tone of the organiser's content (0 negative, 1 very positive).",
            "tone", 0, 1, origin="assumed"),
@@ -273,15 +280,20 @@ PARAMETERS: dict[str, ParamSpec] = {
            "Extra daily chance of leaving while one's complaint stays unanswered.",
            "1/day", 0, 1, origin="assumed"),
         # --- sharing and recruiting ------------------------------------------------------
-        _p("share_probability", 0.04, "float", "sharing and recruiting",
+        _p("share_probability", 0.12, "float", "sharing and recruiting",
            "Daily chance a visiting member shares a post outside, at engagement 0.5 "
-           "(rises with engagement).", "1/day", 0, 1, origin="assumed"),
+           "(rises with engagement).", "1/day", 0, 1,
+           origin="calibrated with reach_probability at a constant product (same growth): most "
+                  "shares recruit nobody, long chains are rare (Goel, Watts & Goldstein 2012); "
+                  "python -m circlesim.validation.calibrate"),
         _p("share_once", False, "bool", "sharing and recruiting",
            "Each member shares exactly once, on its first day (the independent-cascade "
            "setting)."),
-        _p("reach_probability", 0.3, "float", "sharing and recruiting",
+        _p("reach_probability", 0.1, "float", "sharing and recruiting",
            "Chance that a share reaches each outside friend (feeds show it to some).",
-           "probability", 0, 1, origin="assumed"),
+           "probability", 0, 1,
+           origin="calibrated with share_probability: each share reaches few friends, so most "
+                  "shares recruit nobody (Goel, Watts & Goldstein 2012)"),
         _p("join_probability", 0.05, "float", "sharing and recruiting",
            "Chance an exposed outsider with a perfect interest match joins.",
            "probability", 0, 1, origin="assumed"),
@@ -337,7 +349,8 @@ PARAMETERS: dict[str, ParamSpec] = {
         _p("media_imitation", 0.38, "float", "costs",
            "Bass imitation coefficient q of the mass-media arm (word of mouth among "
            "adopters, per 30 days).", "1/month", 0, 10,
-           origin="Sultan, Farley & Lehmann 1990: q about 0.38"),
+           origin="source: Sultan, Farley & Lehmann 1990, q about 0.38 (per year there; "
+                  "applied per 30 days here, an assumption: see docs/validation.md)"),
     ]
 }
 
