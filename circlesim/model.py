@@ -103,6 +103,10 @@ class _Day:
     replies_made: np.ndarray | None = None
     sharers: np.ndarray | None = None
     answers_by: np.ndarray | None = None
+    read: rules.ReadResult | None = None          # what members saw and wrote (step 3)
+    exposed: np.ndarray | None = None             # market people reached, one per exposure
+    exposed_by: np.ndarray | None = None          # position of each exposure's sharer
+    sharer_rows: np.ndarray | None = None         # sharers' rows, then -1 for paid exposures
     organiser_posts: int = 0
     organiser_answers: int = 0
     invites: int = 0
@@ -266,7 +270,7 @@ class CommunityModel(mesa.Model):
             campaign_tone=p.campaign_tone, niche_center=p.niche_center,
             reply_probability=p.reply_probability if p.interaction else 0.0,
             relevance_width=p.relevance_width, rng=self.rng)
-        self._read = result
+        day.read = result
         s.replies[:n] += result.replies_made
         s.replies_received[:n] += result.replies_received
         first_today = s.first_post_step[:n] == day.t
@@ -278,7 +282,7 @@ class CommunityModel(mesa.Model):
         p, s, n = self.params, self.state, self.state.n
         newcomer = day.t - s.joined_step[:n] < p.newcomer_days
         updated = rules.update_engagement(
-            s.engagement[:n], self._read.seen, self._read.tone_sum, self._read.replies_received,
+            s.engagement[:n], day.read.seen, day.read.tone_sum, day.read.replies_received,
             newcomer, contagion=p.contagion, reply_reward=p.reply_reward,
             decay=p.engagement_decay)
         alive = s.alive[:n]
@@ -335,21 +339,21 @@ class CommunityModel(mesa.Model):
             paid = self.niche_audience[self.rng.integers(0, self.niche_audience.size, size=count)]
             day.add("paid_spend", count * p.cost_per_seeded_exposure)
         day.add("paid_exposures", paid.size)
-        self._exposed = np.concatenate([exposed, paid])
+        day.exposed = np.concatenate([exposed, paid])
         # exposures bought by the organiser carry no sharer: position len(sharer_rows) -> -1
-        self._exposed_by = np.concatenate([by, np.full(paid.size, sharer_rows.size)])
-        self._sharer_rows = np.append(sharer_rows, -1)
-        fresh = self._exposed[~self.ever_exposed[self._exposed]]
+        day.exposed_by = np.concatenate([by, np.full(paid.size, sharer_rows.size)])
+        day.sharer_rows = np.append(sharer_rows, -1)
+        fresh = day.exposed[~self.ever_exposed[day.exposed]]
         self.ever_exposed[fresh] = True
         self._totals["unique_reach"] += distinct_count(fresh)
-        self._totals["exposures"] += self._exposed.size
-        day.add("exposures", self._exposed.size)
+        self._totals["exposures"] += day.exposed.size
+        day.add("exposures", day.exposed.size)
 
     def _recruiting(self, day: _Day) -> None:
         p = self.params
-        people, pos = rules.recruit(self._exposed, self._exposed_by, self.status,
+        people, pos = rules.recruit(day.exposed, day.exposed_by, self.status,
                                     self.match, p.join_probability, self.rng)
-        recruiter = self._sharer_rows[pos] if people.size else np.empty(0, dtype=np.int64)
+        recruiter = day.sharer_rows[pos] if people.size else np.empty(0, dtype=np.int64)
         people, recruiter = self._apply_cap(people, recruiter, day)
         by_share = recruiter >= 0
         self._admit(people[by_share], recruiter[by_share], channel=1, day=day)

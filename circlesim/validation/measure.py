@@ -59,7 +59,7 @@ class ProbedModel(CommunityModel):
         alive = s.alive[:n]
         if alive.sum() < 10:
             return
-        read = self._read
+        read = day.read
         newcomer = day.t - s.joined_step[:n] < p.newcomer_days
         kw = dict(contagion=p.contagion, reply_reward=p.reply_reward, decay=p.engagement_decay)
         base = rules.update_engagement(s.engagement[:n], read.seen, read.tone_sum,
