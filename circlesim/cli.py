@@ -46,15 +46,24 @@ def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-def non_negative_int(text: str) -> int:
-    """argparse type for day counts and seeds: a whole number, 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
+def whole_number(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``, with a one-line error."""
+    bound = "0 or more" if minimum == 0 else f"at least {minimum}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
+        return value
+
+    return parse
+
+
+#: argparse type for day counts and seeds
+non_negative_int = whole_number(0)
 
 
 # ------------------------------------------------------------------------ run

@@ -10,37 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..cli import non_negative_int, whole_number
+
 __all__ = ["register"]
-
-
-def _replications(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 2")
-    return value
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
 
 
 def register(subparsers) -> None:
@@ -52,16 +24,16 @@ def register(subparsers) -> None:
                     "the model's mean with a 95%% confidence interval must lie inside the "
                     "target band. Exit status 0 only if every check passes. "
                     "See docs/validation.md.")
-    parser.add_argument("--replications", type=_replications, metavar="R",
+    parser.add_argument("--replications", type=whole_number(2), metavar="R",
                         help="seeded replications (default 30; 20 with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer replications (the test suite's mode, well under a minute)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
+    parser.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
                         help="first seed; replications use S, S+1, ... (default 0)")
     parser.add_argument("--set", dest="assignments", action="append", default=[],
                         metavar="KEY=VALUE", help="change a baseline parameter (repeatable)")
-    parser.add_argument("--workers", type=_workers, metavar="N",
+    parser.add_argument("--workers", type=whole_number(1), metavar="N",
                         help="worker processes (default: CPUs, at most 4)")
     parser.set_defaults(handler=_cmd_validate)
 
