@@ -17,7 +17,8 @@ from mesa.discrete_space import Cell, Network
 
 from . import rules
 from .agents import Member, Organiser
-from .market import Market, build_market, interest_match
+from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable
+from .market import Market, LazyMarket, build_market, interest_match
 from .metrics import (
     degree_centralization,
     distinct_count,
@@ -106,6 +107,7 @@ class _Day:
     read: rules.ReadResult | None = None          # what members saw and wrote (step 3)
     exposed: np.ndarray | None = None             # market people reached, one per exposure
     exposed_by: np.ndarray | None = None          # position of each exposure's sharer
+    exposed_flags: np.ndarray | None = None       # their people-table flags before today
     sharer_rows: np.ndarray | None = None         # sharers' rows, then -1 for paid exposures
     organiser_posts: int = 0
     organiser_answers: int = 0
@@ -148,18 +150,11 @@ class CommunityModel(mesa.Model):
         self.params = params
         self.media_rng = np.random.default_rng(self.rng.integers(2**63))
 
-        self.market: Market = build_market(params, self.rng)
-        #: each market person's interest match with the niche (what targeting would see)
-        self.niche_match = interest_match(self.market.interest, params.niche_center,
-                                          params.niche_width)
-        #: the match that gates joining: the niche match, or 1 for all without gating
-        self.match = self.niche_match if params.interest_gating else np.ones(self.market.size)
-        self.niche_audience = np.flatnonzero(self.niche_match >= NICHE_MATCH)
-        if self.niche_audience.size == 0:
-            self.niche_audience = np.arange(self.market.size)
-        # 0 never a member, 1 member, 2 former member (people do not rejoin)
-        self.status = np.zeros(self.market.size, dtype=np.int8)
-        self.ever_exposed = np.zeros(self.market.size, dtype=bool)
+        self.market: Market | LazyMarket = build_market(params, self.rng)
+        #: the niche audience (match >= 0.5): who paid exposures and invitations reach
+        self.audience = self.market.audience(params.niche_center, params.niche_width)
+        #: flags of the market people touched so far: member, former member, exposed
+        self.people = PeopleTable()
 
         self.state = MemberState(
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
@@ -336,23 +331,24 @@ class CommunityModel(mesa.Model):
         if self.organiser.active and p.seeding_budget > 0:
             budgeted = p.seeding_budget / p.cost_per_seeded_exposure
             count = int(budgeted) + int(self.rng.random() < budgeted - int(budgeted))
-            paid = self.niche_audience[self.rng.integers(0, self.niche_audience.size, size=count)]
+            paid = self.audience.sample(count, self.rng)
             day.add("paid_spend", count * p.cost_per_seeded_exposure)
         day.add("paid_exposures", paid.size)
         day.exposed = np.concatenate([exposed, paid])
         # exposures bought by the organiser carry no sharer: position len(sharer_rows) -> -1
         day.exposed_by = np.concatenate([by, np.full(paid.size, sharer_rows.size)])
         day.sharer_rows = np.append(sharer_rows, -1)
-        fresh = day.exposed[~self.ever_exposed[day.exposed]]
-        self.ever_exposed[fresh] = True
+        day.exposed_flags = self.people.get(day.exposed)
+        fresh = day.exposed[(day.exposed_flags & EXPOSED) == 0]
+        self.people.set(fresh, EXPOSED)
         self._totals["unique_reach"] += distinct_count(fresh)
         self._totals["exposures"] += day.exposed.size
         day.add("exposures", day.exposed.size)
 
     def _recruiting(self, day: _Day) -> None:
         p = self.params
-        people, pos = rules.recruit(day.exposed, day.exposed_by, self.status,
-                                    self.match, p.join_probability, self.rng)
+        people, pos = rules.recruit(day.exposed, day.exposed_by, day.exposed_flags,
+                                    self._gate_match(day.exposed), p.join_probability, self.rng)
         recruiter = day.sharer_rows[pos] if people.size else np.empty(0, dtype=np.int64)
         people, recruiter = self._apply_cap(people, recruiter, day)
         by_share = recruiter >= 0
@@ -391,8 +387,7 @@ class CommunityModel(mesa.Model):
                                      min_tenure=p.value_window, rng=self.rng)
         self._remove(pruned, reason=3, day=day)
         day.add("pruned", pruned.size)
-        candidates = self.niche_audience[self.status[self.niche_audience] == 0]
-        invited = self.rng.permutation(candidates)[: pruned.size]
+        invited = rules.draw_invitations(self.audience, self.people, pruned.size, self.rng)
         day.invites += invited.size
         self.organiser.invites += invited.size
         accepted = invited[self.rng.random(invited.size) < p.invite_acceptance]
@@ -411,10 +406,10 @@ class CommunityModel(mesa.Model):
 
     # ================================================================== mass media
     def _setup_media(self) -> None:
-        levels = np.round(self.match * 63).astype(np.int64)
-        self._media_levels = np.arange(64) / 63.0
-        self._media_left = np.bincount(levels, minlength=64)
-        self._media_potential = float(self.match.sum())
+        p = self.params
+        self._media_left, self._media_potential = self.market.match_histogram(
+            p.niche_center, p.niche_width, p.interest_gating)
+        self._media_levels = np.arange(self._media_left.size) / (self._media_left.size - 1)
         self._media_adopters = 0
 
     def _mass_media(self, spend: float) -> None:
@@ -434,11 +429,18 @@ class CommunityModel(mesa.Model):
         if p.initial_people is not None:
             people = np.unique(self.market.index_of(p.initial_people))
             return people[: p.max_members]
-        count = min(p.initial_members, self.market.size)
-        # weighted sampling without replacement (Efraimidis & Spirakis 2006): the organiser
-        # invites people in proportion to their interest match
-        keys = np.log(np.maximum(self.match, 1e-300)) + self.rng.gumbel(size=self.market.size)
-        return np.sort(np.argpartition(-keys, count - 1)[:count])
+        return rules.choose_founders(self.market.size, p.initial_members, self._gate_match,
+                                     self.rng)
+
+    def _gate_match(self, people: np.ndarray) -> np.ndarray:
+        """The match that gates joining: the niche match, or 1 without interest gating."""
+        if not self.params.interest_gating:
+            return np.ones(np.asarray(people).size)
+        return self._niche_match(people)
+
+    def _niche_match(self, people: np.ndarray) -> np.ndarray:
+        p = self.params
+        return interest_match(self.market.interest_of(people), p.niche_center, p.niche_width)
 
     def _apply_cap(self, people: np.ndarray, recruiter: np.ndarray,
                    day: _Day) -> tuple[np.ndarray, np.ndarray]:
@@ -469,13 +471,13 @@ class CommunityModel(mesa.Model):
         self._totals["generations"] = max(self._totals["generations"], int(s.generation[rows].max()))
         s.channel[rows] = channel
         s.reason[rows] = 0
-        s.interest[rows] = self.market.interest[people]
+        s.interest[rows] = self.market.interest_of(people)
         s.engagement[rows] = np.clip(self.rng.normal(p.initial_engagement, 0.1, size=k), 0.01, 1.0)
         s.activity[rows] = self.rng.lognormal(0.0, p.activity_sigma, size=k)
         s.organiser_tie[rows] = self.rng.random(k) < p.centre_strength
         s.posts[rows] = s.replies[rows] = s.replies_received[rows] = 0
         s.shares[rows] = s.answers[rows] = s.recruits[rows] = s.posts_after_first[rows] = 0
-        self.status[people] = 1
+        self.people.set(people, MEMBER)
 
         # ties: to the recruiter, and to a few members with similar interests
         if channel == 0:  # the founding members tie among themselves
@@ -509,7 +511,8 @@ class CommunityModel(mesa.Model):
         s.left_step[rows] = day.t
         s.reason[rows] = reason
         s.complaint_open[rows] = False
-        self.status[s.person[rows]] = 2
+        self.people.clear(s.person[rows], MEMBER)
+        self.people.set(s.person[rows], FORMER)
         s.drop_ties_of(rows)
         for row in rows.tolist():
             agent = self._agents[row]
@@ -650,7 +653,7 @@ class CommunityModel(mesa.Model):
             "heavy_share": heavy,
             "top1_post_share": top_share(posts, 0.01),
             "topic_entropy": entropy_bits(self._topic_ring.sum(axis=0)),
-            "niche_share": float((self.niche_match[s.person[rows]] >= NICHE_MATCH).mean())
+            "niche_share": float((self._member_niche_match(rows) >= NICHE_MATCH).mean())
             if members else 0.0,
             "generations": tot["generations"],
             "recruits_per_recruiter": _ratio(tot["share_joins"], tot["recruiters"]),
@@ -665,6 +668,10 @@ class CommunityModel(mesa.Model):
             "media_cost_per_member": _ratio(tot["spend"], self._media_adopters),
         }
         self._rows.append(row)
+
+    def _member_niche_match(self, rows: np.ndarray) -> np.ndarray:
+        p = self.params
+        return interest_match(self.state.interest[rows], p.niche_center, p.niche_width)
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""
@@ -706,7 +713,8 @@ class CommunityModel(mesa.Model):
             "engagement": v["engagement"],
             "activity": v["activity"],
             "interest": v["interest"],
-            "niche_match": self.niche_match[person],
+            "niche_match": interest_match(v["interest"], self.params.niche_center,
+                                          self.params.niche_width),
             "tied_to_organiser": v["organiser_tie"],
             "posts": v["posts"],
             "replies": v["replies"],

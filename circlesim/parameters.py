@@ -178,7 +178,7 @@ PARAMETERS: dict[str, ParamSpec] = {
            "people", 1, 10_000_000, origin="WeChat group limit of 500 (source text)"),
         _p("market_size", 20_000, "int", "network",
            "Potential members outside the group (ignored when a market graph is loaded).",
-           "people", 10, 10_000_000, origin="assumed (DESIGN.md)"),
+           "people", 10, 1_000_000_000, origin="assumed (DESIGN.md)"),
         _p("friends_mean", 100.0, "float", "network",
            "Mean number of outside friends each person has (the 'circle of friends').",
            "people", 1, 5_000, origin="source text: 100 people in a WeChat circle"),

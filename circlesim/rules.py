@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .market import Market, circular_distance
+from .kernels import FORMER, MEMBER
+from .market import Audience, Market, circular_distance, interest_match
 from .metrics import first_occurrence
 
 __all__ = [
@@ -37,10 +38,9 @@ __all__ = [
 ]
 
 
-def relevance(a: np.ndarray, b: np.ndarray | float, width: float) -> np.ndarray:
-    """Topic relevance ``exp(-d^2 / (2 w^2))`` of a post with topic ``b`` to a reader ``a``."""
-    d = circular_distance(a, b)
-    return np.exp(-0.5 * (d / width) ** 2)
+#: Topic relevance ``exp(-d^2 / (2 w^2))`` of a post with topic ``b`` to a reader ``a``: the
+#: same Gaussian as a person's interest match with the niche (one function, two names).
+relevance = interest_match
 
 
 # ---------------------------------------------------------------- 1. problems
@@ -306,7 +306,7 @@ def spread_shares(market: Market, sharer_people: np.ndarray, reach_probability: 
 
 
 # ---------------------------------------------------------------- 7. recruiting
-def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.ndarray,
+def recruit(exposed: np.ndarray, by: np.ndarray, flags: np.ndarray, match: np.ndarray,
             join_probability: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Step 7 — an exposed outsider joins with probability ``j * match(x)`` (S1 §3,
     precision: "directed demand, interpersonal trust"; S1 §4, "one to ten, ten to a hundred").
@@ -318,10 +318,11 @@ def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.n
     ----------
     exposed, by : ndarray
         Exposure targets (market ids) and the position of the sharer behind each.
-    status : int ndarray over the market
-        0 for people who were never members (only they may join), else 1 or 2.
-    match : float ndarray over the market
-        Interest match with the niche (all ones when interest gating is off).
+    flags : uint8 ndarray, one per exposure
+        The exposed person's flags (``kernels.MEMBER``, ``kernels.FORMER``): only people who
+        were never members may join.
+    match : float ndarray, one per exposure
+        The exposed person's interest match with the niche (1 when interest gating is off).
 
     Returns
     -------
@@ -332,9 +333,9 @@ def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.n
     """
     if exposed.size == 0:
         return exposed, by
-    ok = status[exposed] == 0
-    exposed, by = exposed[ok], by[ok]
-    success = rng.random(exposed.size) < join_probability * match[exposed]
+    ok = (flags & (MEMBER | FORMER)) == 0
+    exposed, by, match = exposed[ok], by[ok], match[ok]
+    success = rng.random(exposed.size) < join_probability * match
     exposed, by = exposed[success], by[success]
     if exposed.size == 0:
         return exposed, by
@@ -450,3 +451,78 @@ def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters:
     q = imitation_per_day * adopters / potential if potential > 0 else 0.0
     hazard = 1.0 - np.exp(-match_levels * (p + q))
     return rng.binomial(non_adopters, hazard)
+
+
+# ---------------------------------------------------------------- founders and invitations
+def choose_founders(market_size: int, count: int, match_of, rng: np.random.Generator,
+                    exact_below: int = 1 << 20) -> np.ndarray:
+    """Day 0 — the organiser invites ``count`` people, in proportion to their interest match
+    (weighted sampling without replacement).
+
+    Up to ``exact_below`` people: the Efraimidis & Spirakis (2006) keys
+    ``log m_i + Gumbel_i``, the ``count`` largest win. Above: successive sampling, the same
+    distribution (propose a uniform person, accept with probability ``m``, skip repeats), so a
+    market of 10^9 people is never materialised.
+
+    Parameters
+    ----------
+    match_of : callable
+        ``match_of(ids)`` -> interest match of those people (1 without interest gating).
+
+    Returns
+    -------
+    ndarray
+        Sorted market ids.
+    """
+    count = min(int(count), int(market_size))
+    if market_size <= exact_below:
+        match = match_of(np.arange(market_size, dtype=np.int64))
+        keys = np.log(np.maximum(match, 1e-300)) + rng.gumbel(size=market_size)
+        return np.sort(np.argpartition(-keys, count - 1)[:count])
+    chosen: dict[int, None] = {}
+    for _ in range(10_000):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        proposal = rng.integers(0, market_size, size=4 * need + 64)
+        accept = rng.random(proposal.size) < match_of(proposal)
+        for person in proposal[accept].tolist():
+            if person not in chosen:
+                chosen[person] = None
+                if len(chosen) == count:
+                    break
+    return np.sort(np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
+
+
+def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
+                     enumerate_below: int = 1 << 20) -> np.ndarray:
+    """Step 9b — the organiser invites ``count`` distinct people of the niche audience who were
+    never members (replacements for the pruned), uniformly at random.
+
+    A small audience is enumerated; a large one is sampled and filtered (rejection), so the
+    market is never materialised. ``people`` is the model's :class:`kernels.PeopleTable`.
+
+    Returns
+    -------
+    ndarray
+        Market ids of the people invited (fewer than ``count`` if the audience runs out).
+    """
+    if count <= 0:
+        return np.empty(0, dtype=np.int64)
+    if audience.size <= enumerate_below:
+        candidates = audience.enumerate()
+        candidates = candidates[(people.get(candidates) & (MEMBER | FORMER)) == 0]
+        return rng.permutation(candidates)[:count]
+    chosen: dict[int, None] = {}
+    for _ in range(1000):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        proposal = audience.sample(2 * need + 16, rng)
+        proposal = proposal[(people.get(proposal) & (MEMBER | FORMER)) == 0]
+        for person in proposal.tolist():
+            if person not in chosen:
+                chosen[person] = None
+                if len(chosen) == count:
+                    break
+    return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
