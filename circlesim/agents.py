@@ -59,8 +59,13 @@ class Member(Agent):
     def cell(self):
         """This member's cell of ``model.network`` (None once it has left)."""
         if self._mesa_cell is None and self.model.member_at(self.row) is self:
-            self.model._sync_network()
+            self.model.network  # brings the network (and this member's cell) up to date
         return self._mesa_cell
+
+    def place(self, cell) -> None:
+        """Put this member on ``cell`` of ``model.network`` (called when the network syncs)."""
+        cell.add_agent(self)
+        self._mesa_cell = cell
 
     def remove(self) -> None:
         """Leave the model; the network drops the cell at its next synchronisation."""

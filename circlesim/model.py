@@ -1,11 +1,14 @@
 """``CommunityModel``: an organiser, a small online group and the market around it.
 
-Read :meth:`CommunityModel.step` first: it is the schedule of one day (DESIGN.md §3), each line
-one rule from ``rules.py`` applied to the member arrays in ``state.py``.
+Read :meth:`CommunityModel.step` first: it is the schedule of one day (docs/odd.md §3), each
+line one rule from ``rules.py`` applied to the member arrays in ``state.py``. The rest of this
+file is bookkeeping: admitting and removing members, the Mesa agents and network, the costs.
+The daily record and the member tables are in ``outputs.py``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -17,81 +20,19 @@ from mesa.discrete_space import Cell, Network
 
 from . import rules
 from .agents import Member, Organiser
-from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable
+from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
 from .market import Market, LazyMarket, build_market, interest_match
-from .metrics import (
-    degree_centralization,
-    distinct_count,
-    entropy_bits,
-    gini,
-    participation_split,
-    top_share,
-)
-from .parameters import Parameters
-from .scenarios import load_scenario
-from .state import CHANNELS, LEAVE_REASONS, MemberState
+from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WINDOW,
+                      DailyTable, daily_row, day_statistics, members_frame, network_view,
+                      recruitment_tree)
+from .parameters import ParameterError, Parameters
+from .state import Channel, LeaveReason, MemberState, admit_rows, record_posts, record_replies, \
+    record_value, retire_rows
 
-__all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED"]
+__all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
 
-#: Engagement at or above which a member counts as engaged (cost per engaged member).
-ENGAGED = 0.5
-#: Days of member posts over which the topic entropy is measured.
-TOPIC_WINDOW = 7
-#: Interest match at or above which a person counts as inside the niche.
-NICHE_MATCH = 0.5
-#: Topic bins used for the topic entropy of posts.
-TOPIC_BINS = 12
-
-#: Columns of :meth:`CommunityModel.to_frame`, in order, with their meaning.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "step": "day (0 = the initial state)",
-    "members": "members at the end of the day",
-    "joined": "people who joined today (shares, paid seeding, invitations)",
-    "joined_by_share": "people who joined today through a member's share",
-    "left": "members who left today (disengaged, or absent too long)",
-    "pruned": "members removed today by interest replacement",
-    "turned_away": "would-be joiners turned away today because the group was full",
-    "active_members": "members who posted, replied, shared or answered within value_window days",
-    "posts": "posts today, organiser and members",
-    "organiser_posts": "organiser posts today",
-    "member_posts": "member posts today",
-    "replies": "replies today",
-    "shares": "shares to outside friends today",
-    "exposures": "people reached today by shares and paid seeding (with repeats)",
-    "paid_exposures": "exposures bought today through paid seeding",
-    "total_exposures": "exposures so far",
-    "unique_reach": "distinct people reached so far",
-    "conversion_rate": "joins through shares so far / share exposures so far",
-    "mean_engagement": "mean engagement of members",
-    "engagement_sd": "standard deviation of engagement",
-    "engaged_members": f"members with engagement >= {ENGAGED}",
-    "complaints_new": "complaints posted today",
-    "complaints_open": "complaints waiting for an answer",
-    "complaints_answered": "complaints answered today (organiser and members)",
-    "member_answers": "complaints answered by members today",
-    "mean_answer_delay": "mean age in days of the complaints answered today",
-    "organiser_content_share": "organiser posts and answers / all posts, replies and answers today",
-    "organiser_effort": "organiser actions today (posts, answers, invitations)",
-    "centralization": "Freeman degree centralization of the group network (organiser included)",
-    "participation_gini": "Gini coefficient of posts among members",
-    "lurker_share": "members who never posted",
-    "contributor_share": "members who posted, less than weekly",
-    "heavy_share": "members who posted at least weekly on average",
-    "top1_post_share": "share of members' posts written by the top 1% of members",
-    "topic_entropy": f"entropy (bits, {TOPIC_BINS} bins) of member post topics, last 7 days",
-    "niche_share": f"members whose interest match with the niche is >= {NICHE_MATCH}",
-    "generations": "deepest level of the recruitment tree so far",
-    "recruits_per_recruiter": "share joins so far / members who recruited anyone",
-    "mean_offspring": "share joins so far / everyone who ever joined",
-    "spend_today": "money spent today",
-    "spend": "money spent so far",
-    "cost_per_member": "spend so far / everyone who ever joined",
-    "cost_per_engaged_member": "spend so far / engaged members now",
-    "media_members": "people converted so far by mass media bought with the same spend",
-    "media_spend": "mass-media spend so far (= spend)",
-    "media_impressions": "mass-media impressions so far",
-    "media_cost_per_member": "mass-media spend / people converted",
-}
+_EMPTY = np.empty(0, dtype=np.int64)
+_EMPTY_F = np.empty(0)
 
 
 @dataclass
@@ -102,13 +43,11 @@ class _Day:
     visited: np.ndarray | None = None
     member_posts: np.ndarray | None = None
     replies_made: np.ndarray | None = None
-    sharers: np.ndarray | None = None
+    sharer_rows: np.ndarray | None = None         # today's sharers, then -1 for paid exposures
     answers_by: np.ndarray | None = None
     read: rules.ReadResult | None = None          # what members saw and wrote (step 3)
     exposed: np.ndarray | None = None             # market people reached, one per exposure
     exposed_by: np.ndarray | None = None          # position of each exposure's sharer
-    exposed_flags: np.ndarray | None = None       # their people-table flags before today
-    sharer_rows: np.ndarray | None = None         # sharers' rows, then -1 for paid exposures
     organiser_posts: int = 0
     organiser_answers: int = 0
     invites: int = 0
@@ -123,17 +62,25 @@ class CommunityModel(mesa.Model):
 
     Parameters
     ----------
-    scenario : str or path, default "baseline"
-        A preset name or a scenario TOML file; its parameters are the starting point.
+    scenario : str, path or mesa Scenario, default "baseline"
+        A preset name or a scenario TOML file (its parameters are the starting point), or a
+        ``mesa.experimental.scenarios.Scenario`` (e.g. :class:`circlesim.interop.CommunityScenario`)
+        whose attributes are parameters. The preset's name is ``model.scenario_name``;
+        ``model.scenario`` keeps Mesa's meaning (the Scenario of this run).
     rng : int, numpy SeedSequence or Generator, optional
         Seed. The same seed gives the same run.
+    memory_limit : int, optional
+        Bytes the run may use; the parameter set is refused before anything is built if its
+        estimate (:func:`circlesim.budget.estimate_memory`) exceeds it. Default: half the
+        available memory.
     **parameters
         Overrides, any key of :data:`circlesim.parameters.PARAMETERS`.
 
     Raises
     ------
     ParameterError
-        For an unknown key or an invalid value (one line naming the key and range).
+        For an unknown key or an invalid value (one line naming the key and range), or a
+        parameter set over the memory budget (:class:`circlesim.budget.MemoryBudgetError`).
 
     Examples
     --------
@@ -142,11 +89,16 @@ class CommunityModel(mesa.Model):
     >>> model.to_frame()[["step", "members", "unique_reach"]].tail(1)  # doctest: +SKIP
     """
 
-    def __init__(self, scenario: str | None = "baseline", rng: Any = None, **parameters: Any):
-        preset = load_scenario(scenario) if scenario is not None else None
-        params = Parameters.from_mapping({**(preset.parameters if preset else {}), **parameters})
-        super().__init__(rng=rng)
-        self.scenario_name = preset.name if preset else "custom"
+    def __init__(self, scenario: Any = "baseline", rng: Any = None,
+                 memory_limit: int | None = None, **parameters: Any):
+        from .budget import check_memory
+        from .interop import resolve_scenario
+
+        name, base, mesa_scenario, rng = resolve_scenario(scenario, rng)
+        params = Parameters.from_mapping({**base, **parameters})
+        check_memory(params, memory_limit)
+        super().__init__(rng=rng, scenario=mesa_scenario)
+        self.scenario_name = name
         self.params = params
         self.media_rng = np.random.default_rng(self.rng.integers(2**63))
 
@@ -155,10 +107,24 @@ class CommunityModel(mesa.Model):
         self.audience = self.market.audience(params.niche_center, params.niche_width)
         #: flags of the market people touched so far: member, former member, exposed
         self.people = PeopleTable()
+        #: the random stream of the compiled rules (independent of any other model)
+        self.rs = seed_state(self.rng)
+        m = self.market
+        if m.lazy:
+            self._market_args = (True, m.seed, m.size, m.friends_mean, m.homophily, m.scale,
+                                 _EMPTY, _EMPTY)
+            self._interest_args = (True, m.seed, m.size, m.topics, m.spread, m.centre, _EMPTY_F)
+        else:
+            self._market_args = (False, 0, m.size, 0.0, 0.0, 1.0, m.indptr,
+                                 m.indices.astype(np.int64))
+            self._interest_args = (False, 0, m.size, 1, 0.0, 0.0, m.interest)
+        a = self.audience
+        self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
 
         self.state = MemberState(
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
         )
+        self._alive = 0
         self._agents: list[Member | None] = []  # by row
         self._member_by_uid: dict[int, Member] = {}
         self._network = Network(nx.Graph(), layout=None, random=self.random)
@@ -168,7 +134,6 @@ class CommunityModel(mesa.Model):
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
         self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
-        self._resolved_yesterday = np.zeros(0, dtype=bool)
         self._totals = dict(joined=0, share_joins=0, share_exposures=0, exposures=0,
                             unique_reach=0, spend=0.0, media_impressions=0.0, recruiters=0,
                             generations=0)
@@ -177,7 +142,7 @@ class CommunityModel(mesa.Model):
 
         first = self._initial_people()
         day = _Day(t=0)
-        self._admit(first, np.full(first.size, -1), channel=0, day=day)
+        self._admit(first, np.full(first.size, -1), Channel.INITIAL, day)
         self.organiser.invites += first.size
         day.invites = first.size
         self._costs(day)
@@ -185,7 +150,7 @@ class CommunityModel(mesa.Model):
 
     # ================================================================== the day
     def step(self) -> None:
-        """One day, in the order of DESIGN.md §3."""
+        """One day, in the order of docs/odd.md §3."""
         day = _Day(t=self.steps)
         self._problems(day)             # 1. members hit problems and complain
         self._posting(day)              # 2. members visit and post; the organiser posts
@@ -202,7 +167,14 @@ class CommunityModel(mesa.Model):
         self._compact_if_sparse()
 
     def run(self, steps: int, progress: Callable[[CommunityModel], None] | None = None) -> None:
-        """Run ``steps`` days; call ``progress(model)`` after each."""
+        """Run ``steps`` days (a whole number >= 0); call ``progress(model)`` after each."""
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) \
+                and not (isinstance(steps, float) and steps.is_integer()):
+            raise ParameterError("steps", f"steps={steps!r} is invalid: allowed a whole number "
+                                          "of days from 0")
+        if steps < 0:
+            raise ParameterError("steps", f"steps={steps} is out of range: allowed a whole "
+                                          "number of days from 0")
         for _ in range(int(steps)):
             self.step()
             if progress is not None:
@@ -210,172 +182,120 @@ class CommunityModel(mesa.Model):
 
     # ================================================================== rules applied
     def _problems(self, day: _Day) -> None:
-        s, n = self.state, self.state.n
-        alive = s.alive[:n]
-        new = rules.draw_problems(alive & ~s.complaint_open[:n], self.params.problem_probability,
-                                  self.rng)
-        s.complaint_open[:n] |= new
-        s.complaint_since[:n][new] = day.t
-        day.add("complaints_new", int(new.sum()))
+        s = self.state
+        day.counts["complaints_new"] = rules.draw_problems(
+            s.alive, s.complaint_open, s.complaint_since, s.n, day.t,
+            self.params.problem_probability, self.rs)
 
     def _posting(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        day.visited = rules.draw_visits(s.engagement[:n], s.alive[:n], p.visit_floor, self.rng)
-        s.last_visit[:n][day.visited] = day.t
-        if p.interaction:
-            posts = rules.draw_member_posts(s.activity[:n], s.engagement[:n], day.visited,
-                                            p.post_rate, self.rng)
-        else:
-            posts = np.zeros(n, dtype=np.int64)
-        day.member_posts = posts
-        posters = np.flatnonzero(posts)
-        s.posts[posters] += posts[posters]
-        earlier = s.first_post_step[posters] >= 0
-        s.posts_after_first[posters[earlier]] += posts[posters[earlier]]
-        s.first_post_step[posters[~earlier]] = day.t
+        day.visited = rules.draw_visits(s.engagement, s.alive, n, p.visit_floor, self.rs)
+        day.member_posts = rules.draw_member_posts(
+            s.activity, s.engagement, day.visited, n, p.post_rate if p.interaction else 0.0,
+            self.rs)
         if self.organiser.active:
-            whole = int(p.organiser_posts)
-            day.organiser_posts = whole + int(self.rng.random() < p.organiser_posts - whole)
+            day.organiser_posts = rules.organiser_posting(p.organiser_posts, self.rs)
         self.organiser.posts += day.organiser_posts
-        slot = day.t % TOPIC_WINDOW
-        self._topic_ring[slot] = np.bincount(
-            (s.interest[posters] * TOPIC_BINS).astype(np.int64) % TOPIC_BINS,
-            weights=posts[posters], minlength=TOPIC_BINS)
-        day.add("member_posts", int(posts.sum()))
+        day.counts["organiser_posts"] = day.organiser_posts
+        day.counts["member_posts"] = record_posts(
+            s.ints, s.floats, day.member_posts, n, day.t,
+            self._topic_ring[day.t % TOPIC_WINDOW])
 
     def _reading_and_replying(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        posts = day.member_posts
-        resolved = np.zeros(n, dtype=bool)
-        resolved[: self._resolved_yesterday.size] = self._resolved_yesterday[:n]
-        complaints = s.complaint_open[:n] & s.alive[:n]
-        if not p.interaction:  # a one-way channel: members' voices are not seen
-            complaints, resolved = np.zeros(n, bool), np.zeros(n, bool)
-        items = posts + complaints + resolved
-        sources = np.flatnonzero(items > 0)
-        owner, neighbour = s.neighbours(sources)
-        tone = posts[sources] * s.engagement[sources] + resolved[sources] * 1.0
-        readers = s.alive[:n] & (s.organiser_tie[:n] | p.broadcast)
         result = rules.read_and_reply(
-            n_rows=n, source_rows=sources, source_posts=posts[sources],
-            source_items=items[sources].astype(float), source_tone_sum=tone,
-            reader_of_source=owner, neighbour=neighbour, visited=day.visited,
-            engagement=s.engagement[:n], interest=s.interest[:n],
-            organiser_posts=day.organiser_posts, organiser_readers=readers,
-            campaign_tone=p.campaign_tone, niche_center=p.niche_center,
-            reply_probability=p.reply_probability if p.interaction else 0.0,
-            relevance_width=p.relevance_width, rng=self.rng)
+            n, day.member_posts, s.complaint_open, s.resolved, s.alive, s.organiser_tie,
+            p.broadcast, s.ties, s.tie_count, day.visited, s.engagement, s.interest,
+            day.organiser_posts, p.campaign_tone, p.niche_center,
+            p.reply_probability if p.interaction else 0.0, p.relevance_width, p.interaction,
+            self.rs)
         day.read = result
-        s.replies[:n] += result.replies_made
-        s.replies_received[:n] += result.replies_received
-        first_today = s.first_post_step[:n] == day.t
-        s.first_post_replies[:n][first_today] = result.replies_received[first_today]
         day.replies_made = result.replies_made
-        day.add("replies", int(result.replies_made.sum()))
+        day.counts["replies"] = record_replies(s.ints, result.replies_made,
+                                               result.replies_received, n, day.t)
 
     def _contagion(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
         newcomer = day.t - s.joined_step[:n] < p.newcomer_days
         updated = rules.update_engagement(
             s.engagement[:n], day.read.seen, day.read.tone_sum, day.read.replies_received,
-            newcomer, contagion=p.contagion, reply_reward=p.reply_reward,
-            decay=p.engagement_decay)
-        alive = s.alive[:n]
-        s.engagement[:n][alive] = updated[alive]  # departed members keep their last value
+            newcomer, p.contagion, p.reply_reward, p.engagement_decay)
+        # departed members keep their last value
+        np.copyto(s.engagement[:n], updated, where=s.alive[:n])
 
     def _complaints(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        open_rows = np.flatnonzero(s.complaint_open[:n] & s.alive[:n])
-        solved = np.zeros(open_rows.size, dtype=bool)
-        helpers = np.empty(0, dtype=np.int64)
-        if p.interaction and open_rows.size:
-            owner, neighbour = s.neighbours(open_rows)
-            solved, helpers = rules.member_answers(owner, neighbour, day.visited, s.engagement,
-                                                   p.member_help, open_rows.size, self.rng)
-        if self.organiser.active:
-            waiting = np.flatnonzero(~solved)
-            picked = rules.organiser_answers(s.complaint_since[open_rows[waiting]], day.t,
-                                             p.answer_capacity, p.answer_delay)
-            day.organiser_answers = int(picked.size)
-            solved[waiting[picked]] = True
-        self.organiser.answers += day.organiser_answers
-        answered = open_rows[solved]
-        np.add.at(s.answers, helpers, 1)
-        day.answers_by = helpers
-        s.complaint_open[answered] = False
-        s.engagement[answered] += p.answer_lift * (1.0 - s.engagement[answered])
-        self._resolved_yesterday = np.zeros(n, dtype=bool)
-        self._resolved_yesterday[answered] = True
-        delays = day.t - s.complaint_since[answered]
-        day.add("complaints_answered", int(answered.size))
-        day.add("member_answers", int(solved.sum()) - day.organiser_answers)
-        day.counts["mean_answer_delay"] = float(delays.mean()) if delays.size else float("nan")
+        day.answers_by = np.zeros(n, dtype=np.int64)
+        answered, by_members, by_organiser, delays = rules.answer_complaints(
+            n, day.t, s.alive, s.complaint_open, s.complaint_since, s.engagement, day.visited,
+            s.ties, s.tie_count, p.interaction, p.member_help, self.organiser.active,
+            p.answer_capacity, p.answer_delay, p.answer_lift, s.resolved, day.answers_by,
+            self.rs)
+        day.organiser_answers = by_organiser
+        self.organiser.answers += by_organiser
+        c = day.counts
+        c["organiser_answers"] = by_organiser
+        c["complaints_answered"] = answered
+        c["member_answers"] = by_members
+        c["mean_answer_delay"] = delays / answered if answered else float("nan")
 
     def _sharing(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        if p.share_once:
-            sharers = s.alive[:n] & ~s.shared_once[:n]
-            s.shared_once[:n] |= sharers
-        else:
-            sharers = rules.draw_sharers(s.engagement[:n], day.visited, p.share_probability,
-                                         self.rng)
-        sharer_rows = np.flatnonzero(sharers)
-        s.shares[sharer_rows] += 1
-        day.sharers = sharers
-        exposed, by = rules.spread_shares(self.market, s.person[sharer_rows], p.reach_probability,
-                                          self.rng)
+        sharers = rules.draw_sharers(s.engagement, day.visited, s.alive, s.shared_once, n,
+                                     p.share_probability, p.share_once, self.rs)
+        lazy, seed, size, fmean, homophily, scale, indptr, indices = self._market_args
+        exposed, by = rules.spread_shares(s.person[sharers], lazy, seed, size, fmean, homophily,
+                                          scale, indptr, indices, p.reach_probability, self.rs)
         self._totals["share_exposures"] += exposed.size
-        day.add("shares", sharer_rows.size)
-
-        paid = np.empty(0, dtype=np.int64)
+        day.counts["shares"] = sharers.size
+        day.sharer_rows = np.append(sharers, -1)
         if self.organiser.active and p.seeding_budget > 0:
-            budgeted = p.seeding_budget / p.cost_per_seeded_exposure
-            count = int(budgeted) + int(self.rng.random() < budgeted - int(budgeted))
-            paid = self.audience.sample(count, self.rng)
-            day.add("paid_spend", count * p.cost_per_seeded_exposure)
-        day.add("paid_exposures", paid.size)
-        day.exposed = np.concatenate([exposed, paid])
-        # exposures bought by the organiser carry no sharer: position len(sharer_rows) -> -1
-        day.exposed_by = np.concatenate([by, np.full(paid.size, sharer_rows.size)])
-        day.sharer_rows = np.append(sharer_rows, -1)
-        day.exposed_flags = self.people.get(day.exposed)
-        fresh = day.exposed[(day.exposed_flags & EXPOSED) == 0]
-        self.people.set(fresh, EXPOSED)
-        self._totals["unique_reach"] += distinct_count(fresh)
-        self._totals["exposures"] += day.exposed.size
-        day.add("exposures", day.exposed.size)
+            paid = rules.paid_exposures(p.seeding_budget, p.cost_per_seeded_exposure,
+                                        *self._audience_args, self.rs)
+            day.counts["paid_exposures"] = paid.size
+            day.counts["paid_spend"] = paid.size * p.cost_per_seeded_exposure
+            # exposures bought by the organiser carry no sharer: position len(sharers) -> -1
+            exposed = np.concatenate([exposed, paid])
+            by = np.concatenate([by, np.full(paid.size, sharers.size)])
+        day.exposed, day.exposed_by = exposed, by
+        self._totals["exposures"] += exposed.size
+        day.counts["exposures"] = exposed.size
 
     def _recruiting(self, day: _Day) -> None:
-        p = self.params
-        people, pos = rules.recruit(day.exposed, day.exposed_by, day.exposed_flags,
-                                    self._gate_match(day.exposed), p.join_probability, self.rng)
-        recruiter = day.sharer_rows[pos] if people.size else np.empty(0, dtype=np.int64)
-        people, recruiter = self._apply_cap(people, recruiter, day)
+        p, people = self.params, self.people
+        people.reserve(day.exposed.size)
+        joiners, pos, fresh = rules.recruit(
+            day.exposed, day.exposed_by, people.keys, people.flags, people.count,
+            *self._interest_args, p.interest_gating, p.niche_center, p.niche_width,
+            p.join_probability, self.rs)
+        self._totals["unique_reach"] += fresh
+        if joiners.size == 0:
+            return
+        recruiter = day.sharer_rows[pos]
+        joiners, recruiter = self._apply_cap(joiners, recruiter, day)
         by_share = recruiter >= 0
-        self._admit(people[by_share], recruiter[by_share], channel=1, day=day)
-        self._admit(people[~by_share], recruiter[~by_share], channel=2, day=day)
-        self._totals["share_joins"] += int(by_share.sum())
-        day.add("joined_by_share", int(by_share.sum()))
+        if by_share.all():
+            self._admit(joiners, recruiter, Channel.SHARE, day)
+        else:
+            self._admit(joiners[by_share], recruiter[by_share], Channel.SHARE, day)
+            self._admit(joiners[~by_share], recruiter[~by_share], Channel.PAID, day)
+        k = int(by_share.sum())
+        self._totals["share_joins"] += k
+        day.counts["joined_by_share"] = k
 
     def _tally_value(self, day: _Day) -> None:
-        s, n = self.state, self.state.n
-        value = np.zeros(n)
-        m = day.member_posts.size
-        value[:m] += day.member_posts + day.replies_made + day.sharers
-        np.add.at(value, day.answers_by, 1)
-        slot = day.t % s.value_ring.shape[0]
-        s.value_window[:n] += value - s.value_ring[slot, :n]
-        s.value_ring[slot, :n] = value
+        s = self.state
+        record_value(s.ints, s.floats, s.value_ring, day.member_posts, day.replies_made,
+                     day.sharer_rows, day.answers_by, day.visited, day.t)
 
     def _leaving(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
+        p, s = self.params, self.state
         left, inactive = rules.draw_leavers(
-            s.engagement[:n], s.alive[:n], s.complaint_open[:n], day.t - s.last_visit[:n],
-            leave_rate=p.leave_rate, complaint_leave_risk=p.complaint_leave_risk,
-            inactive_days=p.inactive_days, rng=self.rng)
-        self._remove(np.flatnonzero(left), reason=1, day=day)
-        self._remove(np.flatnonzero(inactive), reason=2, day=day)
-        day.add("left", int(left.sum() + inactive.sum()))
+            s.engagement, s.alive, s.complaint_open, s.last_visit, s.n, day.t,
+            p.leave_rate, p.complaint_leave_risk, p.inactive_days, self.rs)
+        self._remove(left, LeaveReason.LEFT, day)
+        self._remove(inactive, LeaveReason.INACTIVE, day)
+        day.counts["left"] = left.size + inactive.size
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
@@ -383,16 +303,16 @@ class CommunityModel(mesa.Model):
             return
         rows = s.alive_rows()
         pruned = rules.select_pruned(rows, s.value_window[rows], day.t - s.joined_step[rows],
-                                     threshold=p.prune_threshold, fraction=p.prune_fraction,
-                                     min_tenure=p.value_window, rng=self.rng)
-        self._remove(pruned, reason=3, day=day)
-        day.add("pruned", pruned.size)
+                                     p.prune_threshold, p.prune_fraction, p.value_window,
+                                     self.rs)
+        self._remove(pruned, LeaveReason.PRUNED, day)
+        day.counts["pruned"] = pruned.size
         invited = rules.draw_invitations(self.audience, self.people, pruned.size, self.rng)
         day.invites += invited.size
         self.organiser.invites += invited.size
-        accepted = invited[self.rng.random(invited.size) < p.invite_acceptance]
+        accepted = rules.accept_invitations(invited, p.invite_acceptance, self.rng)
         accepted, recruiter = self._apply_cap(accepted, np.full(accepted.size, -1), day)
-        self._admit(accepted, recruiter, channel=3, day=day)
+        self._admit(accepted, recruiter, Channel.INVITE, day)
 
     def _costs(self, day: _Day) -> None:
         p = self.params
@@ -401,6 +321,7 @@ class CommunityModel(mesa.Model):
         if day.t > 0 and self.organiser.active:
             spend += p.daily_fixed_cost
         day.counts["spend_today"] = spend
+        day.counts["invites"] = day.invites
         self._totals["spend"] += spend
         self._mass_media(spend)
 
@@ -436,22 +357,20 @@ class CommunityModel(mesa.Model):
         """The match that gates joining: the niche match, or 1 without interest gating."""
         if not self.params.interest_gating:
             return np.ones(np.asarray(people).size)
-        return self._niche_match(people)
-
-    def _niche_match(self, people: np.ndarray) -> np.ndarray:
         p = self.params
         return interest_match(self.market.interest_of(people), p.niche_center, p.niche_width)
 
     def _apply_cap(self, people: np.ndarray, recruiter: np.ndarray,
                    day: _Day) -> tuple[np.ndarray, np.ndarray]:
-        free = max(self.params.max_members - self.member_count, 0)
+        free = max(self.params.max_members - self._alive, 0)
         if people.size > free:
-            keep = np.sort(self.rng.permutation(people.size)[:free])
+            keep = rules.admit_up_to_cap(people.size, free, self.rs)
             day.add("turned_away", people.size - free)
             return people[keep], recruiter[keep]
         return people, recruiter
 
-    def _admit(self, people: np.ndarray, recruiter: np.ndarray, channel: int, day: _Day) -> None:
+    def _admit(self, people: np.ndarray, recruiter: np.ndarray, channel: Channel,
+               day: _Day) -> None:
         """Make ``people`` (market ids) members: new rows, Mesa agents, cells and ties."""
         k = people.size
         if k == 0:
@@ -459,61 +378,54 @@ class CommunityModel(mesa.Model):
         p, s = self.params, self.state
         pool = s.alive_rows()
         rows = s.add_rows(k)
-        s.person[rows] = people
-        s.alive[rows] = True
-        s.joined_step[rows] = day.t
-        s.last_visit[rows] = day.t
-        has = recruiter >= 0
-        s.recruiter[rows] = np.where(has, s.uid[np.maximum(recruiter, 0)], -1)
-        s.generation[rows] = np.where(has, s.generation[np.maximum(recruiter, 0)] + 1, 0)
-        self._totals["recruiters"] += distinct_count(recruiter[has][s.recruits[recruiter[has]] == 0])
-        np.add.at(s.recruits, recruiter[has], 1)
-        self._totals["generations"] = max(self._totals["generations"], int(s.generation[rows].max()))
-        s.channel[rows] = channel
-        s.reason[rows] = 0
-        s.interest[rows] = self.market.interest_of(people)
-        s.engagement[rows] = np.clip(self.rng.normal(p.initial_engagement, 0.1, size=k), 0.01, 1.0)
-        s.activity[rows] = self.rng.lognormal(0.0, p.activity_sigma, size=k)
-        s.organiser_tie[rows] = self.rng.random(k) < p.centre_strength
-        s.posts[rows] = s.replies[rows] = s.replies_received[rows] = 0
-        s.shares[rows] = s.answers[rows] = s.recruits[rows] = s.posts_after_first[rows] = 0
+        engagement, activity, tie = rules.new_member_draws(
+            k, p.initial_engagement, p.activity_sigma, p.centre_strength, self.rs)
+        interest = self.market.interest_of(people)
+        recruiter = np.asarray(recruiter, dtype=np.int64)
+        new_recruiters, deepest = admit_rows(
+            s.ints, s.floats, s.bools, rows[0], people.astype(np.int64), interest, recruiter,
+            int(channel), day.t, engagement, activity, tie)
+        self._totals["recruiters"] += new_recruiters
+        self._totals["generations"] = max(self._totals["generations"], deepest)
+        self._alive += k
         self.people.set(people, MEMBER)
 
         # ties: to the recruiter, and to a few members with similar interests
-        if channel == 0:  # the founding members tie among themselves
+        has = recruiter >= 0
+        if channel == Channel.INITIAL:  # the founding members tie among themselves
             pool, exclude = rows, rows
         else:
             exclude = recruiter
-        owner, partner = rules.pick_homophilous_ties(
-            s.interest[rows], pool, s.interest[pool], p.member_ties, self.rng, exclude=exclude)
+        owner, partner = rules.pick_homophilous_ties(interest, pool, s.interest[pool],
+                                                     p.member_ties, exclude, self.rs)
         a = np.concatenate([rows[has], rows[owner]])
         b = np.concatenate([recruiter[has], partner])
-        if channel == 0:  # each founding pair once
+        if channel == Channel.INITIAL:  # each founding pair once
             a, b = np.minimum(a, b), np.maximum(a, b)
             code = np.unique(a * s.n + b)
             a, b = code // s.n, code % s.n
         s.add_ties(a, b)
 
+        uid = s.uid
         for row in rows.tolist():
             agent = Member(self, row)
-            s.uid[row] = agent.unique_id
+            uid[row] = agent.unique_id
             self._agents.append(agent)
             self._member_by_uid[agent.unique_id] = agent
         self._totals["joined"] += k
         day.add("joined", k)
 
-    def _remove(self, rows: np.ndarray, reason: int, day: _Day) -> None:
+    def _remove(self, rows: np.ndarray, reason: LeaveReason, day: _Day) -> None:
         """Members at ``rows`` leave: recorded in the arrays, removed from Mesa and the network."""
         if rows.size == 0:
             return
         s = self.state
-        s.alive[rows] = False
-        s.left_step[rows] = day.t
-        s.reason[rows] = reason
-        s.complaint_open[rows] = False
-        self.people.clear(s.person[rows], MEMBER)
-        self.people.set(s.person[rows], FORMER)
+        retire_rows(s.ints, s.bools, rows, day.t, int(reason))
+        persons = s.person[rows]
+        self.people.clear(persons, MEMBER)
+        self.people.set(persons, FORMER)
         s.drop_ties_of(rows)
+        self._alive -= rows.size
         for row in rows.tolist():
             agent = self._agents[row]
             agent.remove()
@@ -523,7 +435,7 @@ class CommunityModel(mesa.Model):
     def _compact_if_sparse(self) -> None:
         """Archive departed members once they outnumber current ones (amortised O(1) a day)."""
         s = self.state
-        alive = self.member_count
+        alive = self._alive
         if s.n - alive < max(256, alive):
             return
         keep = np.flatnonzero(s.alive[: s.n])
@@ -537,9 +449,6 @@ class CommunityModel(mesa.Model):
         for row, agent in enumerate(self._agents):
             agent.row = row
         self._has_cell = self._has_cell[keep]
-        resolved = np.zeros(s.alive.size, dtype=bool)
-        resolved[: self._resolved_yesterday.size] = self._resolved_yesterday
-        self._resolved_yesterday = resolved[keep]
 
     # ================================================================== the Mesa network
     @property
@@ -560,16 +469,14 @@ class CommunityModel(mesa.Model):
         gone, new = np.flatnonzero(placed & ~alive), np.flatnonzero(alive & ~placed)
         if gone.size == 0 and new.size == 0 and not self._stale_cells:
             return
-        net, cells = self._network, self._network._cells
+        net = self._network
         for uid in s.uid[gone].tolist() + self._stale_cells:
-            net.remove_cell(cells[uid])
+            net.remove_cell(net[uid])
         self._stale_cells = []
         placed[gone] = False
         for row in new.tolist():
             agent = self._agents[row]
-            cell = self._new_cell(agent.unique_id)
-            cell.add_agent(agent)
-            agent._mesa_cell = cell
+            agent.place(self._new_cell(agent.unique_id))
         placed[new] = True
         # every tie involves a member who joined after the last sync: connect new rows
         owner, partner = s.neighbours(new)
@@ -577,10 +484,10 @@ class CommunityModel(mesa.Model):
         keep = ~placed[b] | ~np.isin(b, new) | (a < b)  # both new: connect each pair once
         keep = placed[b] & keep
         for x, y in zip(s.uid[a[keep]].tolist(), s.uid[b[keep]].tolist()):
-            net.add_connection(cells[x], cells[y])
+            net.add_connection(net[x], net[y])
         org = self.organiser.cell
         for x in s.uid[new[s.organiser_tie[new]]].tolist():
-            net.add_connection(cells[x], org)
+            net.add_connection(net[x], org)
         self._has_cell = placed
 
     def _new_cell(self, node_id: int) -> Cell:
@@ -592,7 +499,7 @@ class CommunityModel(mesa.Model):
     @property
     def member_count(self) -> int:
         """Current members."""
-        return int(self.state.alive[: self.state.n].sum())
+        return self._alive
 
     def member_at(self, row: int) -> Member | None:
         """The Mesa agent of member row ``row`` (None once it has left)."""
@@ -603,178 +510,34 @@ class CommunityModel(mesa.Model):
         return self._member_by_uid.get(unique_id)
 
     def _record(self, day: _Day) -> None:
-        p, s, n, t = self.params, self.state, self.state.n, day.t
-        c, tot = day.counts, self._totals
-        rows = s.alive_rows()
-        e = s.engagement[rows]
-        posts = s.posts[rows]
-        tenure = t - s.joined_step[rows]
-        lurk, contrib, heavy = participation_split(posts, tenure)
-        members = rows.size
-        engaged = int((e >= ENGAGED).sum())
-        org_tied = s.organiser_tie[rows]
-        degrees = np.append(s.alive_degree[rows] + org_tied, org_tied.sum())
-        activity_total = (c.get("member_posts", 0) + day.organiser_posts + c.get("replies", 0)
-                          + c.get("complaints_answered", 0))
-        organiser_content = day.organiser_posts + day.organiser_answers
-        row = {
-            "step": t,
-            "members": members,
-            "joined": int(c.get("joined", 0)),
-            "joined_by_share": int(c.get("joined_by_share", 0)),
-            "left": int(c.get("left", 0)),
-            "pruned": int(c.get("pruned", 0)),
-            "turned_away": int(c.get("turned_away", 0)),
-            "active_members": int((s.value_window[rows] > 0).sum()),
-            "posts": int(c.get("member_posts", 0) + day.organiser_posts),
-            "organiser_posts": day.organiser_posts,
-            "member_posts": int(c.get("member_posts", 0)),
-            "replies": int(c.get("replies", 0)),
-            "shares": int(c.get("shares", 0)),
-            "exposures": int(c.get("exposures", 0)),
-            "paid_exposures": int(c.get("paid_exposures", 0)),
-            "total_exposures": tot["exposures"],
-            "unique_reach": tot["unique_reach"],
-            "conversion_rate": _ratio(tot["share_joins"], tot["share_exposures"]),
-            "mean_engagement": float(e.mean()) if members else 0.0,
-            "engagement_sd": float(e.std()) if members else 0.0,
-            "engaged_members": engaged,
-            "complaints_new": int(c.get("complaints_new", 0)),
-            "complaints_open": int(s.complaint_open[rows].sum()),
-            "complaints_answered": int(c.get("complaints_answered", 0)),
-            "member_answers": int(c.get("member_answers", 0)),
-            "mean_answer_delay": c.get("mean_answer_delay", float("nan")),
-            "organiser_content_share": _ratio(organiser_content, activity_total),
-            "organiser_effort": organiser_content + day.invites,
-            "centralization": degree_centralization(degrees),
-            "participation_gini": gini(posts),
-            "lurker_share": lurk,
-            "contributor_share": contrib,
-            "heavy_share": heavy,
-            "top1_post_share": top_share(posts, 0.01),
-            "topic_entropy": entropy_bits(self._topic_ring.sum(axis=0)),
-            "niche_share": float((self._member_niche_match(rows) >= NICHE_MATCH).mean())
-            if members else 0.0,
-            "generations": tot["generations"],
-            "recruits_per_recruiter": _ratio(tot["share_joins"], tot["recruiters"]),
-            "mean_offspring": _ratio(tot["share_joins"], tot["joined"]),
-            "spend_today": c.get("spend_today", 0.0),
-            "spend": tot["spend"],
-            "cost_per_member": _ratio(tot["spend"], tot["joined"]),
-            "cost_per_engaged_member": _ratio(tot["spend"], engaged),
-            "media_members": self._media_adopters,
-            "media_spend": tot["spend"],
-            "media_impressions": tot["media_impressions"],
-            "media_cost_per_member": _ratio(tot["spend"], self._media_adopters),
-        }
-        self._rows.append(row)
-
-    def _member_niche_match(self, rows: np.ndarray) -> np.ndarray:
-        p = self.params
-        return interest_match(self.state.interest[rows], p.niche_center, p.niche_width)
+        p, s = self.params, self.state
+        stats = day_statistics(s.floats, s.ints, s.bools, s.n, day.t, p.niche_center,
+                               p.niche_width, self._topic_ring)
+        self._rows.append(daily_row(day.t, stats, day.counts, self._totals,
+                                    self._media_adopters))
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""
         return pd.DataFrame(self._rows, columns=list(OUTPUT_COLUMNS))
 
     @property
-    def datacollector(self) -> _DailyTable:
+    def datacollector(self) -> DailyTable:
         """Mesa-style access to the daily table (``get_model_vars_dataframe()``), so Mesa's
         own plotting components work with this model."""
-        return _DailyTable(self)
+        return DailyTable(self)
 
     def latest(self) -> dict[str, float]:
         """The most recent row of :meth:`to_frame`, as a dict."""
         return dict(self._rows[-1])
 
-    _MEMBER_FIELDS = ("uid", "person", "joined_step", "left_step", "reason", "channel",
-                      "recruiter", "generation", "engagement", "activity", "interest",
-                      "organiser_tie", "posts", "replies", "replies_received", "shares",
-                      "answers", "recruits", "first_post_step", "first_post_replies",
-                      "posts_after_first", "value_window", "alive")
-
     def members_frame(self) -> pd.DataFrame:
-        """One row per person who ever joined, in joining order: final state, how and when
-        they came and went, who recruited them (``recruiter_id``, -1 = the organiser)."""
-        v = self.state.all_rows(self._MEMBER_FIELDS)
-        order = np.argsort(v["uid"], kind="stable")
-        v = {name: values[order] for name, values in v.items()}
-        labels = self.market.labels
-        person = v["person"]
-        return pd.DataFrame({
-            "member_id": v["uid"],
-            "person": person if labels is None else [labels[i] for i in person],
-            "joined_step": v["joined_step"],
-            "left_step": np.where(v["alive"], -1, v["left_step"]),
-            "status": [LEAVE_REASONS[int(r)] for r in v["reason"]],
-            "channel": [CHANNELS[int(c)] for c in v["channel"]],
-            "recruiter_id": v["recruiter"],
-            "generation": v["generation"],
-            "engagement": v["engagement"],
-            "activity": v["activity"],
-            "interest": v["interest"],
-            "niche_match": interest_match(v["interest"], self.params.niche_center,
-                                          self.params.niche_width),
-            "tied_to_organiser": v["organiser_tie"],
-            "posts": v["posts"],
-            "replies": v["replies"],
-            "replies_received": v["replies_received"],
-            "shares": v["shares"],
-            "answers": v["answers"],
-            "recruits": v["recruits"],
-            "first_post_step": v["first_post_step"],
-            "first_post_replies": v["first_post_replies"],
-            "posts_after_first": v["posts_after_first"],
-            "value_window": v["value_window"],
-        })
+        """One row per person who ever joined (see :func:`circlesim.outputs.members_frame`)."""
+        return members_frame(self)
 
     def recruitment_tree(self) -> nx.DiGraph:
-        """Who brought whom: edges recruiter -> recruit; the organiser (node ``"organiser"``)
-        is the root of the founding, paid and invited members."""
-        table = self.members_frame()
-        tree = nx.DiGraph()
-        tree.add_node("organiser", generation=-1)
-        for member, generation, channel, status in zip(
-                table["member_id"].tolist(), table["generation"].tolist(),
-                table["channel"].tolist(), table["status"].tolist()):
-            tree.add_node(member, generation=generation, channel=channel,
-                          alive=status == "member")
-        for member, recruiter in zip(table["member_id"].tolist(), table["recruiter_id"].tolist()):
-            tree.add_edge("organiser" if recruiter < 0 else recruiter, member)
-        return tree
+        """Who brought whom (see :func:`circlesim.outputs.recruitment_tree`)."""
+        return recruitment_tree(self)
 
     def network_view(self) -> dict[str, np.ndarray]:
-        """Arrays for drawing the group: organiser first, then members; ties as node-id pairs."""
-        s = self.state
-        rows = s.alive_rows()
-        org = self.organiser.unique_id
-        owner, partner = s.neighbours(rows)
-        a, b = s.uid[rows[owner]], s.uid[partner]
-        keep = a < b
-        member_edges = np.column_stack([a[keep], b[keep]])
-        tied = s.uid[rows[s.organiser_tie[rows]]]
-        org_edges = np.column_stack([np.full(tied.size, org), tied])
-        return {
-            "node_id": np.concatenate([[org], s.uid[rows]]),
-            "is_organiser": np.concatenate([[True], np.zeros(rows.size, dtype=bool)]),
-            "engagement": np.concatenate([[1.0], s.engagement[rows]]),
-            "activity": np.concatenate([[float(s.activity[rows].max()) if rows.size else 1.0],
-                                        s.activity[rows]]),
-            "newcomer": np.concatenate(
-                [[False], self.steps - s.joined_step[rows] < self.params.newcomer_days]),
-            "edges": np.concatenate([org_edges, member_edges]).astype(np.int64).reshape(-1, 2),
-        }
-
-
-class _DailyTable:
-    """The part of ``mesa.DataCollector``'s interface that readers use."""
-
-    def __init__(self, model: CommunityModel):
-        self._model = model
-
-    def get_model_vars_dataframe(self) -> pd.DataFrame:
-        return self._model.to_frame().set_index("step")
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
+        """Arrays for drawing the group (see :func:`circlesim.outputs.network_view`)."""
+        return network_view(self)

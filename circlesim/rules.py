@@ -1,83 +1,113 @@
-"""The rules of a day, one pure function per step, vectorised over member arrays.
+"""The rules of a day, one function per mechanism, compiled loops over the member arrays.
 
-Each function takes arrays and a numpy ``Generator`` and returns new arrays; none touches the
-model. ``CommunityModel.step`` (model.py) calls them in the order of DESIGN.md §3 and writes the
-results back. The docstrings name the source claim each rule models (``S1``: "community
-marketing meaning"; ``S2``: "social marketing characteristics", both in ``shared/seeds``) and
-its equation. Probabilities that combine several independent chances use
-``1 - (1 - p)^k``; engagement ``e`` is always kept in [0, 1].
+Each function takes arrays, parameter values and a random stream ``rs`` (a one-``uint64``
+state owned by the model, see ``kernels.py``) and returns new arrays or counts; none touches
+the model. Where a rule changes member state in place (a complaint opened, a complaint
+answered) its docstring says so under **Updates**. ``CommunityModel.step`` (model.py) calls them
+in the order of docs/odd.md §3 and does the bookkeeping. The docstrings name the source claim
+each rule models (``S1``: "community marketing meaning"; ``S2``: "social marketing
+characteristics", quoted in docs/odd.md §1) and its equation. Probabilities that combine several
+independent chances use ``1 - (1 - p)^k``; engagement ``e`` is always kept in [0, 1].
+
+The functions are compiled with numba (``@njit(cache=True)``): written as plain loops, one pass
+over the members each, so a day of a small group costs microseconds, not a thousand numpy calls.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
-from .kernels import FORMER, MEMBER
-from .market import Audience, Market, circular_distance, interest_match
-from .metrics import first_occurrence
+from .kernels import (EXPOSED, FORMER, MEMBER, binomial_small, gaussian_match, normal,
+                      poisson, table_or, uniform)
+from .market import Audience, interest_match, lazy_friends, lazy_friend_count, lazy_interest
 
 __all__ = [
     "draw_problems",
     "draw_visits",
     "draw_member_posts",
+    "organiser_posting",
     "read_and_reply",
     "ReadResult",
     "update_engagement",
-    "member_answers",
+    "answer_complaints",
     "organiser_answers",
+    "answer_lift",
     "draw_sharers",
     "spread_shares",
+    "paid_exposures",
     "recruit",
+    "admit_up_to_cap",
+    "new_member_draws",
     "draw_leavers",
     "select_pruned",
+    "draw_invitations",
+    "accept_invitations",
     "pick_homophilous_ties",
+    "choose_founders",
     "relevance",
     "media_adoption",
 ]
 
-
 #: Topic relevance ``exp(-d^2 / (2 w^2))`` of a post with topic ``b`` to a reader ``a``: the
-#: same Gaussian as a person's interest match with the niche (one function, two names).
+#: same Gaussian as a person's interest match with the niche (one function, two names;
+#: compiled code calls :func:`circlesim.kernels.gaussian_match`).
 relevance = interest_match
 
 
 # ---------------------------------------------------------------- 1. problems
-def draw_problems(can_complain: np.ndarray, probability: float, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_problems(alive, complaint_open, complaint_since, n, t, probability, rs):
     """Step 1 — members hit a product or service problem and post a complaint.
 
     S1 advantage three ("when the user product or service project has a problem").
+    Each alive member without an open complaint opens one with probability ``p``
+    (``problem_probability``): ``new = U < p``.
 
-    Parameters
-    ----------
-    can_complain : bool ndarray
-        Alive members with no complaint open.
-    probability : float
-        Daily problem probability ``p``.
+    Updates
+    -------
+    complaint_open, complaint_since : the new complaints, opened on day ``t``.
 
     Returns
     -------
-    bool ndarray
-        New complaints: ``can_complain & (U < p)``.
+    int
+        Complaints opened today.
     """
-    return can_complain & (rng.random(can_complain.shape[0]) < probability)
+    new = 0
+    if probability <= 0:
+        return 0
+    for i in range(n):
+        if alive[i] and not complaint_open[i] and uniform(rs) < probability:
+            complaint_open[i] = True
+            complaint_since[i] = t
+            new += 1
+    return new
 
 
 # ---------------------------------------------------------------- 2. posting
-def draw_visits(engagement: np.ndarray, alive: np.ndarray, floor: float,
-                rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_visits(engagement, alive, n, floor, rs):
     """Step 2a — who opens the group today.
 
     ``P(visit) = f + (1 - f) e``: engaged members come back; disengaged ones drift away
     (long absence later counts as gone, step 8).
+
+    Returns
+    -------
+    bool ndarray, shape (n,)
     """
-    p = floor + (1.0 - floor) * engagement
-    return alive & (rng.random(engagement.shape[0]) < p)
+    visited = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if alive[i]:
+            visited[i] = uniform(rs) < floor + (1.0 - floor) * engagement[i]
+    return visited
 
 
-def draw_member_posts(activity: np.ndarray, engagement: np.ndarray, visited: np.ndarray,
-                      post_rate: float, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_member_posts(activity, engagement, visited, n, post_rate, rs):
     """Step 2b — members post (S2 §1, multi-directional interaction: members "release
     information themselves").
 
@@ -87,13 +117,24 @@ def draw_member_posts(activity: np.ndarray, engagement: np.ndarray, visited: np.
 
     Returns
     -------
-    int ndarray
+    int ndarray, shape (n,)
         Posts per member today (0 for members who did not visit).
     """
-    posts = np.zeros(activity.shape[0], dtype=np.int64)
-    idx = np.flatnonzero(visited)
-    posts[idx] = rng.poisson(post_rate * activity[idx] * engagement[idx])
+    posts = np.zeros(n, dtype=np.int64)
+    if post_rate <= 0:
+        return posts
+    for i in range(n):
+        if visited[i]:
+            posts[i] = poisson(rs, post_rate * activity[i] * engagement[i])
     return posts
+
+
+@njit(cache=True)
+def organiser_posting(posts_per_day, rs):
+    """Step 2c — the organiser's posts today: the whole part of ``organiser_posts``, plus one
+    more with probability equal to its fractional part (so the mean is exact)."""
+    whole = math.floor(posts_per_day)
+    return int(whole) + (1 if uniform(rs) < posts_per_day - whole else 0)
 
 
 # ---------------------------------------------------------------- 3. reading, replying
@@ -108,88 +149,77 @@ class ReadResult:
     organiser_replies_received: int
 
 
-def read_and_reply(
-    *,
-    n_rows: int,
-    source_rows: np.ndarray,
-    source_posts: np.ndarray,
-    source_items: np.ndarray,
-    source_tone_sum: np.ndarray,
-    reader_of_source: np.ndarray,
-    neighbour: np.ndarray,
-    visited: np.ndarray,
-    engagement: np.ndarray,
-    interest: np.ndarray,
-    organiser_posts: int,
-    organiser_readers: np.ndarray,
-    campaign_tone: float,
-    niche_center: float,
-    reply_probability: float,
-    relevance_width: float,
-    rng: np.random.Generator,
-) -> ReadResult:
+@njit(cache=True)
+def _read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties,
+                    tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                    niche_center, reply_probability, relevance_width, interaction, rs):
+    seen = np.zeros(n)
+    tone_sum = np.zeros(n)
+    replies_made = np.zeros(n, dtype=np.int64)
+    replies_received = np.zeros(n, dtype=np.int64)
+    for s in range(n):
+        complaint = interaction and complaint_open[s] and alive[s]
+        answered = interaction and resolved[s]
+        items = posts[s] + (1 if complaint else 0) + (1 if answered else 0)
+        if items == 0:
+            continue
+        tone = posts[s] * engagement[s] + (1.0 if answered else 0.0)
+        for slot in range(tie_count[s]):
+            r = ties[s, slot]
+            if r < 0 or not alive[r] or not visited[r]:
+                continue
+            seen[r] += items
+            tone_sum[r] += tone
+            if posts[s] > 0 and reply_probability > 0:
+                p = min(1.0, reply_probability * engagement[r]
+                        * gaussian_match(interest[r], interest[s], relevance_width))
+                k = binomial_small(rs, posts[s], p)
+                replies_made[r] += k
+                replies_received[s] += k
+    organiser_received = 0
+    if organiser_posts > 0:
+        for r in range(n):
+            if alive[r] and visited[r] and (organiser_tie[r] or broadcast):
+                seen[r] += organiser_posts
+                tone_sum[r] += organiser_posts * campaign_tone
+                if reply_probability > 0:
+                    p = min(1.0, reply_probability * engagement[r]
+                            * gaussian_match(interest[r], niche_center, relevance_width))
+                    k = binomial_small(rs, organiser_posts, p)
+                    replies_made[r] += k
+                    organiser_received += k
+    return seen, tone_sum, replies_made, replies_received, organiser_received
+
+
+def read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties,
+                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                   niche_center, reply_probability, relevance_width, interaction,
+                   rs) -> ReadResult:
     """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
     S2 §1 multi-directional interaction).
 
-    A visiting neighbour ``r`` of source ``s`` sees all of ``s``'s items today (posts, an open
-    complaint, an answered complaint) and replies to each *post* with probability
-    ``min(1, rho e_r rel(x_r, x_s))``; replies to ``s`` are ``Binomial(posts_s, that)``.
-    Organiser posts reach ``organiser_readers`` (tied members, or all with broadcast) with tone
-    ``campaign_tone`` and topic ``niche_center``.
-
-    Parameters
-    ----------
-    source_rows, source_posts, source_items, source_tone_sum : ndarray
-        Rows with something to show; their member posts; all visible items; tone sum of items.
-    reader_of_source, neighbour : ndarray
-        Tie pairs (position in ``source_rows``, neighbour row), alive neighbours only.
-    organiser_readers : bool ndarray
-        Members who see organiser posts today.
+    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
+    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
+    (tone 1). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
+    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
+    ``Binomial(posts_s, that)``. Organiser posts reach visiting members tied to the organiser
+    (all with ``broadcast``) with tone ``campaign_tone`` and topic ``niche_center``. With
+    ``interaction`` off, complaints and answers are not seen (members do not post either).
 
     Returns
     -------
     ReadResult
     """
-    seen = np.zeros(n_rows)
-    tone_sum = np.zeros(n_rows)
-    replies_made = np.zeros(n_rows, dtype=np.int64)
-    replies_received = np.zeros(n_rows, dtype=np.int64)
-
-    reading = visited[neighbour]
-    src_pos = reader_of_source[reading]
-    readers = neighbour[reading]
-    if readers.size:
-        src = source_rows[src_pos]
-        seen += np.bincount(readers, weights=source_items[src_pos], minlength=n_rows)
-        tone_sum += np.bincount(readers, weights=source_tone_sum[src_pos], minlength=n_rows)
-        posts = source_posts[src_pos]
-        has_posts = posts > 0
-        if reply_probability > 0 and has_posts.any():
-            r, s, k = readers[has_posts], src[has_posts], posts[has_posts]
-            p = np.minimum(1.0, reply_probability * engagement[r]
-                           * relevance(interest[r], interest[s], relevance_width))
-            replies = rng.binomial(k, p)
-            replies_made += np.bincount(r, weights=replies, minlength=n_rows).astype(np.int64)
-            replies_received += np.bincount(s, weights=replies, minlength=n_rows).astype(np.int64)
-
-    organiser_received = 0
-    if organiser_posts > 0:
-        org_readers = np.flatnonzero(organiser_readers & visited)
-        seen[org_readers] += organiser_posts
-        tone_sum[org_readers] += organiser_posts * campaign_tone
-        if reply_probability > 0 and org_readers.size:
-            p = np.minimum(1.0, reply_probability * engagement[org_readers]
-                           * relevance(interest[org_readers], niche_center, relevance_width))
-            replies = rng.binomial(organiser_posts, p)
-            replies_made[org_readers] += replies
-            organiser_received = int(replies.sum())
-    return ReadResult(seen, tone_sum, replies_made, replies_received, organiser_received)
+    return ReadResult(*_read_and_reply(
+        n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties, tie_count,
+        visited, engagement, interest, organiser_posts, campaign_tone, niche_center,
+        reply_probability, relevance_width, interaction, rs))
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
-def update_engagement(engagement: np.ndarray, seen: np.ndarray, tone_sum: np.ndarray,
-                      replies_received: np.ndarray, newcomer: np.ndarray, *,
-                      contagion: float, reply_reward: float, decay: float) -> np.ndarray:
+@njit(cache=True)
+def update_engagement(engagement, seen, tone_sum, replies_received, newcomer, contagion,
+                      reply_reward, decay):
     """Step 4 — emotional contagion, reply reward and decay (S2 §3, emotional marketing:
     "people are infected").
 
@@ -202,50 +232,28 @@ def update_engagement(engagement: np.ndarray, seen: np.ndarray, tone_sum: np.nda
 
     Kramer et al. (2014) found the per-exposure effect small (d about 0.02): ``c`` defaults
     to 0.02.
-    """
-    e = engagement.copy()
-    # only members who saw something or got a reply change beyond decay: work on those rows
-    seen_rows = np.flatnonzero(seen) if contagion > 0 else np.empty(0, dtype=np.int64)
-    if seen_rows.size:
-        n = seen[seen_rows]
-        tau = tone_sum[seen_rows] / n
-        pull = 1.0 - (1.0 - contagion) ** n
-        e[seen_rows] += pull * (tau - e[seen_rows])
-    replied = np.flatnonzero(replies_received) if reply_reward > 0 else np.empty(0, dtype=np.int64)
-    if replied.size:
-        rr = np.minimum(1.0, reply_reward * np.where(newcomer[replied], 2.0, 1.0))
-        e[replied] += (1.0 - (1.0 - rr) ** replies_received[replied]) * (1.0 - e[replied])
-    e *= 1.0 - decay
-    return np.clip(e, 0.0, 1.0, out=e)
-
-
-# ---------------------------------------------------------------- 5. complaints
-def member_answers(complainer_pos: np.ndarray, helper: np.ndarray, visited: np.ndarray,
-                   engagement: np.ndarray, help_probability: float,
-                   n_complaints: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 5a — engaged members answer open complaints they see (S2 §4, self-running;
-    S1 advantage three: "a short period of time through the community to solve").
-
-    Each visiting neighbour ``h`` answers with probability ``beta e_h``; a complaint is solved
-    when at least one does, i.e. with probability ``1 - prod_h (1 - beta e_h)``.
 
     Returns
     -------
-    solved : bool ndarray, shape (n_complaints,)
-    helpers : ndarray
-        Rows of every member who answered (one entry per answer).
+    ndarray
+        The new engagement of every row (a new array; the caller keeps departed members').
     """
-    solved = np.zeros(n_complaints, dtype=bool)
-    if help_probability <= 0 or helper.size == 0:
-        return solved, np.empty(0, dtype=np.int64)
-    looking = visited[helper]
-    pos, h = complainer_pos[looking], helper[looking]
-    answered = rng.random(h.size) < help_probability * engagement[h]
-    solved[pos[answered]] = True
-    return solved, h[answered]
+    e = engagement.copy()
+    for i in range(e.shape[0]):
+        if contagion > 0 and seen[i] != 0:
+            tau = tone_sum[i] / seen[i]
+            e[i] += (1.0 - (1.0 - contagion) ** seen[i]) * (tau - e[i])
+        if reply_reward > 0 and replies_received[i] != 0:
+            rr = min(1.0, reply_reward * (2.0 if newcomer[i] else 1.0))
+            e[i] += (1.0 - (1.0 - rr) ** replies_received[i]) * (1.0 - e[i])
+        e[i] *= 1.0 - decay
+        e[i] = min(max(e[i], 0.0), 1.0)
+    return e
 
 
-def organiser_answers(open_since: np.ndarray, today: int, capacity: int, delay: int) -> np.ndarray:
+# ---------------------------------------------------------------- 5. complaints
+@njit(cache=True)
+def organiser_answers(open_since, today, capacity, delay):
     """Step 5b — the organiser answers up to ``capacity`` complaints, oldest first, once they
     are at least ``delay`` days old (S1 advantage three: "rapid response is very easy to get
     customer recognition").
@@ -260,36 +268,124 @@ def organiser_answers(open_since: np.ndarray, today: int, capacity: int, delay: 
     ndarray
         Positions (into ``open_since``) of the complaints answered.
     """
-    if capacity <= 0 or open_since.size == 0:
+    if capacity <= 0 or open_since.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
     ready = np.flatnonzero(today - open_since >= delay)
-    if ready.size > capacity:
-        oldest = np.argsort(open_since[ready], kind="stable")[:capacity]
+    if ready.shape[0] > capacity:
+        oldest = np.argsort(open_since[ready], kind="mergesort")[:capacity]
         ready = ready[oldest]
     return ready
 
 
+@njit(cache=True, inline="always")
+def answer_lift(e, lift):
+    """Step 5c — an answered complainer regains a share ``lift`` (``answer_lift``) of its
+    distance to full engagement: ``e' = e + lift (1 - e)``."""
+    return e + lift * (1.0 - e)
+
+
+@njit(cache=True)
+def answer_complaints(n, t, alive, complaint_open, complaint_since, engagement, visited, ties,
+                      tie_count, interaction, member_help, organiser_active, capacity, delay,
+                      lift, resolved, answers_by, rs):
+    """Step 5 — open complaints are answered: first by members, then by the organiser.
+
+    5a (S2 §4, self-running; S1 advantage three: "a short period of time through the community
+    to solve"): each visiting neighbour ``h`` of an open complaint answers it with probability
+    ``beta e_h`` (``beta`` = ``member_help``); the complaint is solved when at least one does,
+    i.e. with probability ``1 - prod_h (1 - beta e_h)``. 5b: :func:`organiser_answers` for
+    the rest. 5c: :func:`answer_lift` for every answered complainer.
+
+    Updates
+    -------
+    complaint_open, engagement : answered complaints close and lift their complainer.
+    resolved : reset, then True for the complaints answered today (read tomorrow, step 3).
+    answers_by : +1 for every member answer, at the answering member's row.
+
+    Returns
+    -------
+    (answered, by members, by the organiser, sum of the answered complaints' ages)
+    """
+    resolved[:] = False
+    open_rows = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if complaint_open[i] and alive[i]:
+            open_rows[m] = i
+            m += 1
+    open_rows = open_rows[:m]
+    solved = np.zeros(m, dtype=np.bool_)
+    if interaction and member_help > 0:
+        for q in range(m):
+            c = open_rows[q]
+            for slot in range(tie_count[c]):
+                h = ties[c, slot]
+                if h < 0 or not alive[h] or not visited[h]:
+                    continue
+                if uniform(rs) < member_help * engagement[h]:
+                    solved[q] = True
+                    answers_by[h] += 1
+    by_members = 0
+    for q in range(m):
+        if solved[q]:
+            by_members += 1
+    by_organiser = 0
+    if organiser_active:
+        waiting = np.flatnonzero(~solved)
+        picked = organiser_answers(complaint_since[open_rows[waiting]], t, capacity, delay)
+        by_organiser = picked.shape[0]
+        for q in picked:
+            solved[waiting[q]] = True
+    delays = 0
+    for q in range(m):
+        if solved[q]:
+            c = open_rows[q]
+            complaint_open[c] = False
+            engagement[c] = answer_lift(engagement[c], lift)
+            resolved[c] = True
+            delays += t - complaint_since[c]
+    return by_members + by_organiser, by_members, by_organiser, delays
+
+
 # ---------------------------------------------------------------- 6. sharing outside
-def draw_sharers(engagement: np.ndarray, visited: np.ndarray, share_probability: float,
-                 rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_sharers(engagement, visited, alive, shared_once, n, share_probability, share_once, rs):
     """Step 6a — members share a post to their outside friends (S2 §1: members "spread share
     information"; S2 §3: infected members grow the group).
 
     ``P(share) = min(1, s 2e)`` for visiting members: equal to ``s`` at engagement 0.5 and
-    rising with engagement.
+    rising with engagement. With ``share_once`` (the independent-cascade setting) every member
+    shares exactly once, on its first day after joining (**updates** ``shared_once``).
+
+    Returns
+    -------
+    int ndarray
+        Rows of today's sharers, ascending.
     """
-    p = np.minimum(1.0, share_probability * 2.0 * engagement)
-    return visited & (rng.random(engagement.shape[0]) < p)
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if share_once:
+            if alive[i] and not shared_once[i]:
+                shared_once[i] = True
+                out[k] = i
+                k += 1
+        elif visited[i] and uniform(rs) < min(1.0, share_probability * 2.0 * engagement[i]):
+            out[k] = i
+            k += 1
+    return out[:k]
 
 
-def spread_shares(market: Market, sharer_people: np.ndarray, reach_probability: float,
-                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+@njit(cache=True)
+def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scale, indptr,
+                  indices, reach_probability, rs):
     """Step 6b — a share reaches each of the sharer's outside friends independently with
-    probability ``reach_probability`` (S2 advantage one: "500 people in the group and 100
-    people in a person's circle of friends ... how much exposure").
+    probability ``q`` = ``reach_probability`` (S2 advantage one: "500 people in the group and
+    100 people in a person's circle of friends ... how much exposure").
 
     Exposures are ``sum_i Binomial(k_i, q)``; with ``q = 1`` exactly ``sum_i k_i``. Friends of
-    different sharers overlap (homophily), so unique reach is less.
+    different sharers overlap (homophily), so unique reach is less. A lazy market draws each
+    sharer's friend list from its own stream (``market.lazy_friends``); a loaded one reads CSR.
 
     Returns
     -------
@@ -298,78 +394,199 @@ def spread_shares(market: Market, sharer_people: np.ndarray, reach_probability: 
     by : ndarray
         For each exposure, its sharer's position in ``sharer_people``.
     """
-    friends, owner = market.gather_friends(sharer_people)
-    if reach_probability < 1.0 and friends.size:
-        hit = rng.random(friends.size) < reach_probability
-        friends, owner = friends[hit], owner[hit]
-    return friends.astype(np.int64), owner
+    total = 0
+    for q in range(sharer_people.shape[0]):
+        p = sharer_people[q]
+        total += lazy_friend_count(seed, friends_mean, p) if lazy else indptr[p + 1] - indptr[p]
+    exposed = np.empty(total, dtype=np.int64)
+    by = np.empty(total, dtype=np.int64)
+    buffer = np.empty(0, dtype=np.int64)
+    m = 0
+    for q in range(sharer_people.shape[0]):
+        p = sharer_people[q]
+        if lazy:
+            k = lazy_friend_count(seed, friends_mean, p)
+            if buffer.shape[0] < k:
+                buffer = np.empty(2 * k, dtype=np.int64)
+            k = lazy_friends(seed, size, friends_mean, homophily, scale, p, buffer)
+            friends = buffer[:k]
+        else:
+            friends = indices[indptr[p]:indptr[p + 1]]
+        for j in range(friends.shape[0]):
+            if reach_probability >= 1.0 or uniform(rs) < reach_probability:
+                exposed[m] = friends[j]
+                by[m] = q
+                m += 1
+    return exposed[:m], by[:m]
+
+
+@njit(cache=True)
+def paid_exposures(budget, cost, lo, hi, ids, rs):
+    """Step 6c — paid seeding: ``budget / cost`` exposures a day (the fractional part as a
+    coin flip), each on a person drawn uniformly from the niche audience (id ranges
+    ``[lo, hi)`` of a lazy market, or the ids of a loaded one).
+
+    Returns
+    -------
+    ndarray
+        Market people reached by paid exposures.
+    """
+    budgeted = budget / cost
+    count = int(math.floor(budgeted))
+    if uniform(rs) < budgeted - count:
+        count += 1
+    out = np.empty(count, dtype=np.int64)
+    if ids.shape[0] > 0:
+        for q in range(count):
+            out[q] = ids[min(int(uniform(rs) * ids.shape[0]), ids.shape[0] - 1)]
+        return out
+    ends = np.cumsum(hi - lo)
+    total = ends[-1]
+    for q in range(count):
+        x = min(int(uniform(rs) * total), total - 1)
+        w = np.searchsorted(ends, x, side="right")
+        out[q] = lo[w] + x - (ends[w] - (hi[w] - lo[w]))
+    return out
 
 
 # ---------------------------------------------------------------- 7. recruiting
-def recruit(exposed: np.ndarray, by: np.ndarray, flags: np.ndarray, match: np.ndarray,
-            join_probability: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+@njit(cache=True)
+def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, centre, interest,
+            gating, niche_center, niche_width, join_probability, rs):
     """Step 7 — an exposed outsider joins with probability ``j * match(x)`` (S1 §3,
     precision: "directed demand, interpersonal trust"; S1 §4, "one to ten, ten to a hundred").
 
-    Every exposure is an independent chance; a person reached several times joins if any
-    succeeds, and is credited to one successful sharer chosen at random.
+    Every exposure is an independent chance; only people who were never members may join; a
+    person reached several times joins if any succeeds, and is credited to one successful
+    sharer chosen at random. ``match`` is the Gaussian niche match of the person's interest
+    (1 with ``gating`` off).
 
-    Parameters
-    ----------
-    exposed, by : ndarray
-        Exposure targets (market ids) and the position of the sharer behind each.
-    flags : uint8 ndarray, one per exposure
-        The exposed person's flags (``kernels.MEMBER``, ``kernels.FORMER``): only people who
-        were never members may join.
-    match : float ndarray, one per exposure
-        The exposed person's interest match with the niche (1 when interest gating is off).
+    Updates
+    -------
+    keys, flags, count : the table of touched people: every exposed person is marked
+        ``EXPOSED`` (the caller reserved room).
 
     Returns
     -------
     joiners : ndarray
-        Distinct market ids of the people who decided to join.
+        Distinct market ids of the people who decided to join, ascending.
     recruiter_pos : ndarray
-        For each joiner, the position of its recruiter among the sharers.
+        For each joiner, the exposure's ``by`` (its recruiter among the sharers).
+    fresh : int
+        People exposed today for the first time ever (unique reach gained).
     """
-    if exposed.size == 0:
-        return exposed, by
-    ok = (flags & (MEMBER | FORMER)) == 0
-    exposed, by, match = exposed[ok], by[ok], match[ok]
-    success = rng.random(exposed.size) < join_probability * match
-    exposed, by = exposed[success], by[success]
-    if exposed.size == 0:
-        return exposed, by
-    shuffle = rng.permutation(exposed.size)
-    people, first = first_occurrence(exposed[shuffle])
-    return people, by[shuffle][first]
+    m = exposed.shape[0]
+    hit_person = np.empty(m, dtype=np.int64)
+    hit_by = np.empty(m, dtype=np.int64)
+    h = 0
+    fresh = 0
+    for q in range(m):
+        person = exposed[q]
+        old = table_or(keys, flags, count, person, np.uint8(EXPOSED))
+        if (old & EXPOSED) == 0:
+            fresh += 1
+        if (old & (MEMBER | FORMER)) != 0:
+            continue
+        match = 1.0
+        if gating:
+            x = lazy_interest(seed, size, topics, spread, centre, person) if lazy \
+                else interest[person]
+            match = gaussian_match(x, niche_center, niche_width)
+        if uniform(rs) < join_probability * match:
+            hit_person[h] = person
+            hit_by[h] = by[q]
+            h += 1
+    hit_person, hit_by = hit_person[:h], hit_by[:h]
+    order = np.argsort(hit_person, kind="mergesort")
+    joiners = np.empty(h, dtype=np.int64)
+    recruiter = np.empty(h, dtype=np.int64)
+    j = 0
+    start = 0
+    while start < h:
+        stop = start + 1
+        while stop < h and hit_person[order[stop]] == hit_person[order[start]]:
+            stop += 1
+        pick = start + min(int(uniform(rs) * (stop - start)), stop - start - 1)
+        joiners[j] = hit_person[order[start]]
+        recruiter[j] = hit_by[order[pick]]
+        j += 1
+        start = stop
+    return joiners[:j], recruiter[:j], fresh
 
 
-# ---------------------------------------------------------------- 8. leaving
-def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
-                 days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
-                 inactive_days: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 8 — members leave as engagement falls; long-absent members count as gone.
-
-    ``P(leave) = 1 - (1 - l (1 - e)^2)(1 - c [complaint unanswered])`` (S1 advantage three:
-    unanswered complaints drive people out). A member absent ``inactive_days`` or more is gone.
+@njit(cache=True)
+def admit_up_to_cap(k, free, rs):
+    """The group cap: of ``k`` would-be joiners only ``free`` places remain; a uniformly random
+    ``free`` of them get in (a partial Fisher-Yates shuffle), the rest are turned away.
 
     Returns
     -------
-    left, inactive : bool ndarrays
+    ndarray
+        Positions admitted, ascending.
     """
-    p = 1.0 - (1.0 - leave_rate * (1.0 - engagement) ** 2) * (
-        1.0 - complaint_leave_risk * complaint_waiting)
-    left = alive & (rng.random(engagement.shape[0]) < p)
-    if inactive_days > 0:
-        inactive = alive & ~left & (days_since_visit >= inactive_days)
-    else:
-        inactive = np.zeros_like(left)
-    return left, inactive
+    if k <= free:
+        return np.arange(k)
+    idx = np.arange(k)
+    for q in range(free):
+        r = q + min(int(uniform(rs) * (k - q)), k - q - 1)
+        idx[q], idx[r] = idx[r], idx[q]
+    return np.sort(idx[:free])
+
+
+@njit(cache=True)
+def new_member_draws(k, initial_engagement, activity_sigma, centre_strength, rs):
+    """A new member's draws: engagement ``e ~ Normal(initial_engagement, 0.1)`` clipped to
+    [0.01, 1]; activity ``a ~ LogNormal(0, activity_sigma)``; a tie to the organiser with
+    probability ``centre_strength``.
+
+    Returns
+    -------
+    engagement, activity, organiser_tie : ndarrays of length ``k``
+    """
+    e = np.empty(k)
+    a = np.empty(k)
+    tie = np.empty(k, dtype=np.bool_)
+    for q in range(k):
+        e[q] = min(max(normal(rs, initial_engagement, 0.1), 0.01), 1.0)
+        a[q] = math.exp(normal(rs, 0.0, activity_sigma))
+        tie[q] = uniform(rs) < centre_strength
+    return e, a, tie
+
+
+# ---------------------------------------------------------------- 8. leaving
+@njit(cache=True)
+def draw_leavers(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
+                 complaint_leave_risk, inactive_days, rs):
+    """Step 8 — members leave as engagement falls; long-absent members count as gone.
+
+    ``P(leave) = 1 - (1 - l (1 - e)^2)(1 - c [complaint unanswered])`` (S1 advantage three:
+    unanswered complaints drive people out). A member absent ``inactive_days`` or more (and not
+    leaving anyway) is gone (0 = never).
+
+    Returns
+    -------
+    left, inactive : int ndarrays of rows
+    """
+    left = np.empty(n, dtype=np.int64)
+    gone = np.empty(n, dtype=np.int64)
+    a = b = 0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        c = complaint_leave_risk if complaint_open[i] else 0.0
+        p = 1.0 - (1.0 - leave_rate * (1.0 - engagement[i]) ** 2) * (1.0 - c)
+        if uniform(rs) < p:
+            left[a] = i
+            a += 1
+        elif inactive_days > 0 and t - last_visit[i] >= inactive_days:
+            gone[b] = i
+            b += 1
+    return left[:a], gone[:b]
 
 
 # ---------------------------------------------------------------- 9. interest replacement
-def select_pruned(rows: np.ndarray, value: np.ndarray, tenure: np.ndarray, *, threshold: float,
-                  fraction: float, min_tenure: int, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def select_pruned(rows, value, tenure, threshold, fraction, min_tenure, rs):
     """Step 9 — interest replacement (S2 §5: "the replacement of people who cannot produce
     value ... enhance the vitality of the group").
 
@@ -382,78 +599,103 @@ def select_pruned(rows: np.ndarray, value: np.ndarray, tenure: np.ndarray, *, th
     ndarray
         Rows to prune.
     """
-    limit = int(np.floor(fraction * rows.size))
-    candidates = (value < threshold) & (tenure >= min_tenure)
-    if limit <= 0 or not candidates.any():
+    limit = int(math.floor(fraction * rows.shape[0]))
+    cand = np.flatnonzero((value < threshold) & (tenure >= min_tenure))
+    if limit <= 0 or cand.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
-    cand_rows, cand_value = rows[candidates], value[candidates]
-    order = np.lexsort((rng.random(cand_rows.size), cand_value))
-    return cand_rows[order[:limit]]
+    noise = np.empty(cand.shape[0])
+    for q in range(cand.shape[0]):
+        noise[q] = uniform(rs)
+    shuffled = cand[np.argsort(noise)]
+    order = np.argsort(value[shuffled], kind="mergesort")
+    return rows[shuffled[order[:limit]]]
+
+
+def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
+                     enumerate_below: int = 1 << 20) -> np.ndarray:
+    """Step 9b — the organiser invites ``count`` distinct people of the niche audience who were
+    never members (replacements for the pruned), uniformly at random.
+
+    A small audience is enumerated; a large one is sampled and filtered (rejection), so the
+    market is never materialised. ``people`` is the model's :class:`kernels.PeopleTable`.
+
+    Returns
+    -------
+    ndarray
+        Market ids of the people invited (fewer than ``count`` if the audience runs out).
+    """
+    if count <= 0:
+        return np.empty(0, dtype=np.int64)
+    if audience.size <= enumerate_below:
+        candidates = audience.enumerate()
+        candidates = candidates[(people.get(candidates) & (MEMBER | FORMER)) == 0]
+        return rng.permutation(candidates)[:count]
+    chosen: dict[int, None] = {}
+    for _ in range(1000):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        proposal = audience.sample(2 * need + 16, rng)
+        proposal = proposal[(people.get(proposal) & (MEMBER | FORMER)) == 0]
+        for person in proposal.tolist():
+            if person not in chosen:
+                chosen[person] = None
+                if len(chosen) == count:
+                    break
+    return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+
+
+def accept_invitations(invited: np.ndarray, acceptance: float,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Step 9c — each invited person joins with probability ``invite_acceptance``."""
+    return invited[rng.random(invited.size) < acceptance]
 
 
 # ---------------------------------------------------------------- network growth
-def pick_homophilous_ties(new_interest: np.ndarray, pool_rows: np.ndarray, pool_interest: np.ndarray,
-                          ties: int, rng: np.random.Generator,
-                          exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+@njit(cache=True)
+def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude, rs):
     """Ties a joiner makes to existing members: the ``ties`` nearest in interest among
-    ``4 * ties`` drawn at random (interest homophily in a small world).
+    ``4 * ties`` drawn at random with replacement (interest homophily in a small world);
+    repeats and the excluded partner (``exclude[q]``: the joiner itself or its recruiter,
+    -1 for none) are skipped.
 
     Returns
     -------
     owner, partner : ndarray
         Position of the joiner (in ``new_interest``) and the partner row, one per tie.
     """
-    if ties <= 0 or pool_rows.size == 0 or new_interest.size == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    draw = min(4 * ties, pool_rows.size)
-    pick = rng.integers(0, pool_rows.size, size=(new_interest.size, draw))
-    cand = pool_rows[pick]
-    dist = circular_distance(pool_interest[pick], new_interest[:, None])
-    # drop duplicate candidates and excluded partners (self, the recruiter)
-    order = np.argsort(cand, axis=1, kind="stable")
-    cand = np.take_along_axis(cand, order, axis=1)
-    dist = np.take_along_axis(dist, order, axis=1)
-    dup = np.zeros_like(cand, dtype=bool)
-    dup[:, 1:] = cand[:, 1:] == cand[:, :-1]
-    if exclude is not None:
-        dup |= cand == exclude[:, None]
-    dist[dup] = np.inf
-    best = np.argsort(dist, axis=1, kind="stable")[:, : min(ties, draw)]
-    owner = np.repeat(np.arange(new_interest.size), best.shape[1])
-    partner = np.take_along_axis(cand, best, axis=1).ravel()
-    keep = np.isfinite(np.take_along_axis(dist, best, axis=1).ravel())
-    return owner[keep], partner[keep]
+    k = new_interest.shape[0]
+    if ties <= 0 or pool_rows.shape[0] == 0 or k == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    draw = min(4 * ties, pool_rows.shape[0])
+    take = min(ties, draw)
+    owner = np.empty(k * take, dtype=np.int64)
+    partner = np.empty(k * take, dtype=np.int64)
+    cand = np.empty(draw, dtype=np.int64)
+    dist = np.empty(draw)
+    m = 0
+    for q in range(k):
+        for c in range(draw):
+            pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
+            cand[c] = pool_rows[pick]
+            d = abs(pool_interest[pick] - new_interest[q]) % 1.0
+            dist[c] = min(d, 1.0 - d)
+        order = np.argsort(cand, kind="mergesort")
+        for c in range(draw):
+            i = order[c]
+            if (c > 0 and cand[i] == cand[order[c - 1]]) or cand[i] == exclude[q]:
+                dist[i] = np.inf
+        best = np.argsort(dist, kind="mergesort")
+        for c in range(take):
+            i = best[c]
+            if dist[i] == np.inf:
+                break
+            owner[m] = q
+            partner[m] = cand[i]
+            m += 1
+    return owner[:m], partner[:m]
 
 
-# ---------------------------------------------------------------- 10. mass-media baseline
-def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters: int,
-                   potential: float, impressions: float, market_size: int, conversion: float,
-                   imitation_per_day: float, rng: np.random.Generator) -> np.ndarray:
-    """Step 10b — the mass-media baseline: one-way ads bought with the same money, a Bass
-    diffusion (Bass 1969) over the market (S1 §1: "traditional media investment of millions").
-
-    Impressions fall uniformly on the market, so a person sees ``lambda = I / N`` per day.
-    A non-adopter with interest match ``m`` adopts with hazard::
-
-        h = 1 - exp(-m (lambda conv + q A / M))
-
-    the discrete Bass model with innovation ``p = lambda conv`` bought by spend and imitation
-    ``q`` among adopters ``A`` of a potential ``M = sum m``. With everybody matching fully and
-    constant spend, the expected adopters follow the closed-form Bass curve.
-
-    Returns
-    -------
-    int ndarray
-        New adopters per match level.
-    """
-    p = impressions / market_size * conversion
-    q = imitation_per_day * adopters / potential if potential > 0 else 0.0
-    hazard = 1.0 - np.exp(-match_levels * (p + q))
-    return rng.binomial(non_adopters, hazard)
-
-
-# ---------------------------------------------------------------- founders and invitations
 def choose_founders(market_size: int, count: int, match_of, rng: np.random.Generator,
                     exact_below: int = 1 << 20) -> np.ndarray:
     """Day 0 — the organiser invites ``count`` people, in proportion to their interest match
@@ -494,35 +736,29 @@ def choose_founders(market_size: int, count: int, match_of, rng: np.random.Gener
     return np.sort(np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
 
 
-def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
-                     enumerate_below: int = 1 << 20) -> np.ndarray:
-    """Step 9b — the organiser invites ``count`` distinct people of the niche audience who were
-    never members (replacements for the pruned), uniformly at random.
+# ---------------------------------------------------------------- 10. mass-media baseline
+def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters: int,
+                   potential: float, impressions: float, market_size: int, conversion: float,
+                   imitation_per_day: float, rng: np.random.Generator) -> np.ndarray:
+    """Step 10b — the mass-media baseline: one-way ads bought with the same money, a Bass
+    diffusion (Bass 1969) over the market (S1 §1: "traditional media investment of millions").
 
-    A small audience is enumerated; a large one is sampled and filtered (rejection), so the
-    market is never materialised. ``people`` is the model's :class:`kernels.PeopleTable`.
+    Impressions fall uniformly on the market, so a person sees ``lambda = I / N`` per day.
+    A non-adopter with interest match ``m`` adopts with hazard::
+
+        h = 1 - exp(-m (lambda conv + q A / M))
+
+    the discrete Bass model with innovation ``p = lambda conv`` bought by spend and imitation
+    ``q`` among adopters ``A`` of a potential ``M = sum m``. With everybody matching fully and
+    constant spend, the expected adopters follow the closed-form Bass curve. People are counted
+    per match level (``market.MATCH_LEVELS``), so the cost does not grow with the market.
 
     Returns
     -------
-    ndarray
-        Market ids of the people invited (fewer than ``count`` if the audience runs out).
+    int ndarray
+        New adopters per match level.
     """
-    if count <= 0:
-        return np.empty(0, dtype=np.int64)
-    if audience.size <= enumerate_below:
-        candidates = audience.enumerate()
-        candidates = candidates[(people.get(candidates) & (MEMBER | FORMER)) == 0]
-        return rng.permutation(candidates)[:count]
-    chosen: dict[int, None] = {}
-    for _ in range(1000):
-        need = count - len(chosen)
-        if need <= 0:
-            break
-        proposal = audience.sample(2 * need + 16, rng)
-        proposal = proposal[(people.get(proposal) & (MEMBER | FORMER)) == 0]
-        for person in proposal.tolist():
-            if person not in chosen:
-                chosen[person] = None
-                if len(chosen) == count:
-                    break
-    return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+    p = impressions / market_size * conversion
+    q = imitation_per_day * adopters / potential if potential > 0 else 0.0
+    hazard = 1.0 - np.exp(-match_levels * (p + q))
+    return rng.binomial(non_adopters, hazard)

@@ -1,0 +1,313 @@
+"""What a run reports: the daily record (one row a day) and the member and graph tables.
+
+:func:`day_statistics` computes every member statistic of a day in one compiled pass over the
+member arrays; :func:`daily_row` turns it and the day's counters into the row of
+:data:`OUTPUT_COLUMNS`. :func:`members_frame`, :func:`recruitment_tree` and
+:func:`network_view` read a finished (or running) model through its public attributes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from numba import njit
+
+from .kernels import gaussian_match
+from .metrics import (centralization_of, entropy_of, gini_sorted, is_heavy, top_share_sorted)
+from .state import (ACTIVITY, ALIVE, ALIVE_DEGREE, CHANNELS, COMPLAINT_OPEN, ENGAGEMENT,
+                    INTEREST, JOINED_STEP, LEAVE_REASONS, ORGANISER_TIE, POSTS, VALUE_WINDOW)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import CommunityModel
+
+__all__ = ["OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH", "TOPIC_BINS", "TOPIC_WINDOW",
+           "day_statistics", "daily_row", "members_frame", "recruitment_tree", "network_view",
+           "MEMBER_FIELDS"]
+
+#: Engagement at or above which a member counts as engaged (cost per engaged member).
+ENGAGED = 0.5
+#: Days of member posts over which the topic entropy is measured.
+TOPIC_WINDOW = 7
+#: Interest match at or above which a person counts as inside the niche.
+NICHE_MATCH = 0.5
+#: Topic bins used for the topic entropy of posts.
+TOPIC_BINS = 12
+
+#: Columns of :meth:`CommunityModel.to_frame`, in order, with their meaning.
+OUTPUT_COLUMNS: dict[str, str] = {
+    "step": "day (0 = the initial state)",
+    "members": "members at the end of the day",
+    "joined": "people who joined today (shares, paid seeding, invitations)",
+    "joined_by_share": "people who joined today through a member's share",
+    "left": "members who left today (disengaged, or absent too long)",
+    "pruned": "members removed today by interest replacement",
+    "turned_away": "would-be joiners turned away today because the group was full",
+    "active_members": "members who posted, replied, shared or answered within value_window days",
+    "posts": "posts today, organiser and members",
+    "organiser_posts": "organiser posts today",
+    "member_posts": "member posts today",
+    "replies": "replies today",
+    "shares": "shares to outside friends today",
+    "exposures": "people reached today by shares and paid seeding (with repeats)",
+    "paid_exposures": "exposures bought today through paid seeding",
+    "total_exposures": "exposures so far",
+    "unique_reach": "distinct people reached so far",
+    "conversion_rate": "joins through shares so far / share exposures so far",
+    "mean_engagement": "mean engagement of members",
+    "engagement_sd": "standard deviation of engagement",
+    "engaged_members": f"members with engagement >= {ENGAGED}",
+    "complaints_new": "complaints posted today",
+    "complaints_open": "complaints waiting for an answer",
+    "complaints_answered": "complaints answered today (organiser and members)",
+    "member_answers": "complaints answered by members today",
+    "mean_answer_delay": "mean age in days of the complaints answered today",
+    "organiser_content_share": "organiser posts and answers / all posts, replies and answers today",
+    "organiser_effort": "organiser actions today (posts, answers, invitations)",
+    "centralization": "Freeman degree centralization of the group network (organiser included)",
+    "participation_gini": "Gini coefficient of posts among members",
+    "lurker_share": "members who never posted",
+    "contributor_share": "members who posted, less than weekly",
+    "heavy_share": "members who posted at least weekly on average",
+    "top1_post_share": "share of members' posts written by the top 1% of members",
+    "topic_entropy": f"entropy (bits, {TOPIC_BINS} bins) of member post topics, last 7 days",
+    "niche_share": f"members whose interest match with the niche is >= {NICHE_MATCH}",
+    "generations": "deepest level of the recruitment tree so far",
+    "recruits_per_recruiter": "share joins so far / members who recruited anyone",
+    "mean_offspring": "share joins so far / everyone who ever joined",
+    "spend_today": "money spent today",
+    "spend": "money spent so far",
+    "cost_per_member": "spend so far / everyone who ever joined",
+    "cost_per_engaged_member": "spend so far / engaged members now",
+    "media_members": "people converted so far by mass media bought with the same spend",
+    "media_spend": "mass-media spend so far (= spend)",
+    "media_impressions": "mass-media impressions so far",
+    "media_cost_per_member": "mass-media spend / people converted",
+}
+
+#: Per-member fields of :func:`members_frame`.
+MEMBER_FIELDS = ("uid", "person", "joined_step", "left_step", "reason", "channel",
+                 "recruiter", "generation", "engagement", "activity", "interest",
+                 "organiser_tie", "posts", "replies", "replies_received", "shares",
+                 "answers", "recruits", "first_post_step", "first_post_replies",
+                 "posts_after_first", "value_window", "alive")
+
+(_MEMBERS, _ENGAGED, _ACTIVE, _OPEN, _MEAN_E, _SD_E, _LURK, _CONTRIB, _HEAVY, _GINI, _TOP1,
+ _CENTRAL, _NICHE, _ENTROPY) = range(14)
+
+
+@njit(cache=True)
+def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_ring):
+    """Every member statistic of one day in one pass (plus one sort of the post counts).
+
+    Returns a float array indexed by the ``_MEMBERS`` ... ``_ENTROPY`` constants: members,
+    engaged (``e >= ENGAGED``), active (value in the window > 0), open complaints, mean and
+    standard deviation of ``e``, the shares of lurkers, contributors and heavy contributors,
+    the Gini and top-1 % share of posts, Freeman centralization (organiser included), the share
+    in the niche (match >= ``NICHE_MATCH``) and the topic entropy of the last week's posts.
+    """
+    out = np.zeros(14)
+    posts = np.empty(n)
+    degrees = np.empty(n + 1)
+    m = 0
+    org = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    for i in range(n):
+        if not bools[ALIVE, i]:
+            continue
+        e = floats[ENGAGEMENT, i]
+        s1 += e
+        s2 += e * e
+        if e >= ENGAGED:
+            out[_ENGAGED] += 1
+        if floats[VALUE_WINDOW, i] > 0:
+            out[_ACTIVE] += 1
+        if bools[COMPLAINT_OPEN, i]:
+            out[_OPEN] += 1
+        p = ints[POSTS, i]
+        if p == 0:
+            out[_LURK] += 1
+        elif is_heavy(p, t - ints[JOINED_STEP, i]):
+            out[_HEAVY] += 1
+        else:
+            out[_CONTRIB] += 1
+        if gaussian_match(floats[INTEREST, i], niche_center, niche_width) >= NICHE_MATCH:
+            out[_NICHE] += 1
+        tie = 1.0 if bools[ORGANISER_TIE, i] else 0.0
+        org += tie
+        degrees[m] = ints[ALIVE_DEGREE, i] + tie
+        posts[m] = p
+        m += 1
+    degrees[m] = org
+    out[_MEMBERS] = m
+    if m > 0:
+        mean = s1 / m
+        out[_MEAN_E] = mean
+        out[_SD_E] = math.sqrt(max(s2 / m - mean * mean, 0.0))
+        out[_LURK] /= m
+        out[_CONTRIB] /= m
+        out[_HEAVY] /= m
+        out[_NICHE] /= m
+        sorted_posts = np.sort(posts[:m])
+        out[_GINI] = gini_sorted(sorted_posts)
+        out[_TOP1] = top_share_sorted(sorted_posts, 0.01)
+    out[_CENTRAL] = centralization_of(degrees[:m + 1])
+    out[_ENTROPY] = entropy_of(topic_ring.sum(axis=0))
+    return out
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+def daily_row(t: int, stats: np.ndarray, c: dict[str, float], tot: dict[str, float],
+              media_adopters: int) -> dict[str, float]:
+    """The row of :data:`OUTPUT_COLUMNS` for day ``t``: member statistics ``stats``
+    (:func:`day_statistics`), today's counters ``c`` and the running totals ``tot``."""
+    members = int(stats[_MEMBERS])
+    engaged = int(stats[_ENGAGED])
+    organiser_posts = c.get("organiser_posts", 0)
+    organiser_content = organiser_posts + c.get("organiser_answers", 0)
+    member_posts = c.get("member_posts", 0)
+    activity_total = (member_posts + organiser_posts + c.get("replies", 0)
+                      + c.get("complaints_answered", 0))
+    return {
+        "step": t,
+        "members": members,
+        "joined": int(c.get("joined", 0)),
+        "joined_by_share": int(c.get("joined_by_share", 0)),
+        "left": int(c.get("left", 0)),
+        "pruned": int(c.get("pruned", 0)),
+        "turned_away": int(c.get("turned_away", 0)),
+        "active_members": int(stats[_ACTIVE]),
+        "posts": int(member_posts + organiser_posts),
+        "organiser_posts": int(organiser_posts),
+        "member_posts": int(member_posts),
+        "replies": int(c.get("replies", 0)),
+        "shares": int(c.get("shares", 0)),
+        "exposures": int(c.get("exposures", 0)),
+        "paid_exposures": int(c.get("paid_exposures", 0)),
+        "total_exposures": int(tot["exposures"]),
+        "unique_reach": int(tot["unique_reach"]),
+        "conversion_rate": _ratio(tot["share_joins"], tot["share_exposures"]),
+        "mean_engagement": float(stats[_MEAN_E]),
+        "engagement_sd": float(stats[_SD_E]),
+        "engaged_members": engaged,
+        "complaints_new": int(c.get("complaints_new", 0)),
+        "complaints_open": int(stats[_OPEN]),
+        "complaints_answered": int(c.get("complaints_answered", 0)),
+        "member_answers": int(c.get("member_answers", 0)),
+        "mean_answer_delay": c.get("mean_answer_delay", float("nan")),
+        "organiser_content_share": _ratio(organiser_content, activity_total),
+        "organiser_effort": int(organiser_content + c.get("invites", 0)),
+        "centralization": float(stats[_CENTRAL]),
+        "participation_gini": float(stats[_GINI]),
+        "lurker_share": float(stats[_LURK]),
+        "contributor_share": float(stats[_CONTRIB]),
+        "heavy_share": float(stats[_HEAVY]),
+        "top1_post_share": float(stats[_TOP1]),
+        "topic_entropy": float(stats[_ENTROPY]),
+        "niche_share": float(stats[_NICHE]),
+        "generations": int(tot["generations"]),
+        "recruits_per_recruiter": _ratio(tot["share_joins"], tot["recruiters"]),
+        "mean_offspring": _ratio(tot["share_joins"], tot["joined"]),
+        "spend_today": c.get("spend_today", 0.0),
+        "spend": tot["spend"],
+        "cost_per_member": _ratio(tot["spend"], tot["joined"]),
+        "cost_per_engaged_member": _ratio(tot["spend"], engaged),
+        "media_members": media_adopters,
+        "media_spend": tot["spend"],
+        "media_impressions": tot["media_impressions"],
+        "media_cost_per_member": _ratio(tot["spend"], media_adopters),
+    }
+
+
+def members_frame(model: CommunityModel) -> pd.DataFrame:
+    """One row per person who ever joined, in joining order: final state, how and when
+    they came and went, who recruited them (``recruiter_id``, -1 = the organiser)."""
+    v = model.state.all_rows(MEMBER_FIELDS)
+    order = np.argsort(v["uid"], kind="stable")
+    v = {name: values[order] for name, values in v.items()}
+    labels = model.market.labels
+    person = v["person"]
+    p = model.params
+    from .market import interest_match
+
+    return pd.DataFrame({
+        "member_id": v["uid"],
+        "person": person if labels is None else [labels[i] for i in person],
+        "joined_step": v["joined_step"],
+        "left_step": np.where(v["alive"], -1, v["left_step"]),
+        "status": [LEAVE_REASONS[int(r)] for r in v["reason"]],
+        "channel": [CHANNELS[int(c)] for c in v["channel"]],
+        "recruiter_id": v["recruiter"],
+        "generation": v["generation"],
+        "engagement": v["engagement"],
+        "activity": v["activity"],
+        "interest": v["interest"],
+        "niche_match": interest_match(v["interest"], p.niche_center, p.niche_width),
+        "tied_to_organiser": v["organiser_tie"],
+        "posts": v["posts"],
+        "replies": v["replies"],
+        "replies_received": v["replies_received"],
+        "shares": v["shares"],
+        "answers": v["answers"],
+        "recruits": v["recruits"],
+        "first_post_step": v["first_post_step"],
+        "first_post_replies": v["first_post_replies"],
+        "posts_after_first": v["posts_after_first"],
+        "value_window": v["value_window"],
+    })
+
+
+def recruitment_tree(model: CommunityModel) -> nx.DiGraph:
+    """Who brought whom: edges recruiter -> recruit; the organiser (node ``"organiser"``)
+    is the root of the founding, paid and invited members."""
+    table = members_frame(model)
+    tree = nx.DiGraph()
+    tree.add_node("organiser", generation=-1)
+    for member, generation, channel, status in zip(
+            table["member_id"].tolist(), table["generation"].tolist(),
+            table["channel"].tolist(), table["status"].tolist()):
+        tree.add_node(member, generation=generation, channel=channel,
+                      alive=status == "member")
+    for member, recruiter in zip(table["member_id"].tolist(), table["recruiter_id"].tolist()):
+        tree.add_edge("organiser" if recruiter < 0 else recruiter, member)
+    return tree
+
+
+def network_view(model: CommunityModel) -> dict[str, Any]:
+    """Arrays for drawing the group: organiser first, then members; ties as node-id pairs."""
+    s = model.state
+    rows = s.alive_rows()
+    org = model.organiser.unique_id
+    owner, partner = s.neighbours(rows)
+    a, b = s.uid[rows[owner]], s.uid[partner]
+    keep = a < b
+    member_edges = np.column_stack([a[keep], b[keep]])
+    tied = s.uid[rows[s.organiser_tie[rows]]]
+    org_edges = np.column_stack([np.full(tied.size, org), tied])
+    return {
+        "node_id": np.concatenate([[org], s.uid[rows]]),
+        "is_organiser": np.concatenate([[True], np.zeros(rows.size, dtype=bool)]),
+        "engagement": np.concatenate([[1.0], s.engagement[rows]]),
+        "activity": np.concatenate([[float(s.activity[rows].max()) if rows.size else 1.0],
+                                    s.activity[rows]]),
+        "newcomer": np.concatenate(
+            [[False], model.steps - s.joined_step[rows] < model.params.newcomer_days]),
+        "edges": np.concatenate([org_edges, member_edges]).astype(np.int64).reshape(-1, 2),
+    }
+
+
+class DailyTable:
+    """The part of ``mesa.DataCollector``'s interface that readers use."""
+
+    def __init__(self, model: CommunityModel):
+        self._model = model
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        return self._model.to_frame().set_index("step")
