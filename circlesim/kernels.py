@@ -114,6 +114,60 @@ def binomial_small(rs, n, p):
     return k
 
 
+@njit(cache=True)
+def gamma(rs, shape):
+    """Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000)."""
+    d = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = normal(rs, 0.0, 1.0)
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = uniform_open(rs)
+        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
+            return d * v
+
+
+@njit(cache=True)
+def binomial(rs, n, p):
+    """Binomial(n, p), exact for any ``n``: inversion when ``n p < 20``; otherwise Knuth's
+    recursion on order statistics (the ``a``-th smallest of ``n`` uniforms is
+    Beta(a, n + 1 - a)) down to 32 trials, then Bernoulli trials (TAOCP vol. 2, 3.4.1)."""
+    k = 0
+    n = np.int64(n)
+    if p <= 0.0 or n <= 0:
+        return 0
+    if p >= 1.0:
+        return n
+    if n * p < 20.0 and n > 32:  # inversion: walk the CDF from 0 (about n p steps)
+        u = uniform(rs)
+        prob = math.exp(n * math.log1p(-p))
+        ratio = p / (1.0 - p)
+        cdf = prob
+        while u > cdf and k < n:
+            prob *= (n - k) / (k + 1.0) * ratio
+            k += 1
+            cdf += prob
+            if prob < 1e-300 and cdf > 1.0 - 1e-15:
+                break
+        return k
+    while n > 32 and p > 0.0 and p < 1.0:
+        a = 1 + n // 2
+        b = n + 1 - a
+        ga = gamma(rs, float(a))
+        x = ga / (ga + gamma(rs, float(b)))
+        if x >= p:
+            n = a - 1
+            p = p / x
+        else:
+            k += a
+            n = b - 1
+            p = (p - x) / (1.0 - x)
+    return k + binomial_small(rs, n, p)
+
+
 @njit(cache=True, inline="always")
 def laplace(u, scale):
     """Laplace(0, scale) from one uniform ``u`` in (0, 1) (inverse CDF)."""
@@ -124,8 +178,8 @@ def laplace(u, scale):
 
 @njit(cache=True)
 def ndtri(p):
-    """Inverse of the standard normal CDF (Acklam's rational approximation refined by one
-    Halley step; relative error below 1e-12 on (0, 1))."""
+    """Inverse of the standard normal CDF (Acklam's rational approximation, relative error
+    below 1.2e-9 on (0, 1))."""
     a1, a2, a3 = -3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02
     a4, a5, a6 = 1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00
     b1, b2, b3 = -5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02
@@ -148,9 +202,7 @@ def ndtri(p):
         q = math.sqrt(-2.0 * math.log(1.0 - p))
         x = -(((((c1 * q + c2) * q + c3) * q + c4) * q + c5) * q + c6) / \
             ((((d1 * q + d2) * q + d3) * q + d4) * q + 1.0)
-    e = 0.5 * math.erfc(-x / math.sqrt(2.0)) - p
-    u = e * math.sqrt(2.0 * math.pi) * math.exp(x * x / 2.0)
-    return x - u / (1.0 + x * u / 2.0)
+    return x
 
 
 @njit(cache=True, inline="always")
@@ -216,6 +268,14 @@ def table_or(keys, flags, count, key, bits):
     old = flags[h]
     flags[h] = old | bits
     return old
+
+
+@njit(cache=True)
+def table_clear(keys, flags, key, bits):
+    """Clear ``bits`` on ``key`` (if it was touched)."""
+    h = _slot(keys, key)
+    if keys[h] == key:
+        flags[h] = flags[h] & ~bits
 
 
 @njit(cache=True)

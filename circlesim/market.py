@@ -151,42 +151,43 @@ def _lazy_interest_many(seed, n, topics, spread, centre, ids):
 
 @njit(cache=True)
 def lazy_friend_count(seed, friends_mean, i):
-    """Friend draws of person ``i`` (before dropping itself and repeats): Poisson(mean)."""
+    """Length of person ``i``'s friend list: Poisson(``friends_mean``) from its stream."""
     rs = np.empty(1, dtype=np.uint64)
     rs[0] = person_key(seed, i, 1)
     return poisson(rs, friends_mean)
 
 
 @njit(cache=True)
-def lazy_friends(seed, n, friends_mean, homophily, scale, i, out):
-    """Write person ``i``'s friends (distinct, sorted, without ``i``) into ``out``; return how
-    many. Each of ``Poisson(friends_mean)`` draws is, with probability ``homophily``, the
-    person at a Laplace(0, ``scale``) id offset (nearby interest), else anybody."""
+def lazy_friend(seed, n, homophily, scale, i, slot):
+    """Entry ``slot`` of person ``i``'s friend list (random access: the entry has its own
+    counter-based stream). With probability ``homophily`` the person at a Laplace(0, ``scale``)
+    id offset (nearby interest, the offset never 0), else anybody; -1 if the draw is ``i``
+    itself (dropped)."""
     rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, 1)
-    k = poisson(rs, friends_mean)
+    rs[0] = person_key(seed, i, slot + 2)
+    u1 = uniform(rs)
+    u2 = uniform_open(rs)
+    if u1 < homophily:
+        off = np.int64(math.floor(laplace(u2, scale) + 0.5))
+        if off == 0:
+            off = 1
+        j = (i + off) % n
+    else:
+        j = min(np.int64(u2 * n), n - 1)
+    return -1 if j == i else j
+
+
+@njit(cache=True)
+def lazy_friends(seed, n, friends_mean, homophily, scale, i, out):
+    """Write person ``i``'s friend list into ``out``; return its length. Entries are drawn
+    with replacement, so a few repeat (a doubled tie: that friend sees a share twice)."""
+    k = lazy_friend_count(seed, friends_mean, i)
     m = 0
-    for _ in range(k):
-        u1 = uniform(rs)
-        u2 = uniform_open(rs)
-        if u1 < homophily:
-            off = np.int64(round(laplace(u2, scale)))
-            if off == 0:
-                off = 1
-            j = (i + off) % n
-        else:
-            j = min(np.int64(u2 * n), n - 1)
-        if j != i:
+    for slot in range(k):
+        j = lazy_friend(seed, n, homophily, scale, i, slot)
+        if j >= 0:
             out[m] = j
             m += 1
-    if m > 1:
-        out[:m] = np.sort(out[:m])
-        w = 1
-        for q in range(1, m):
-            if out[q] != out[w - 1]:
-                out[w] = out[q]
-                w += 1
-        m = w
     return m
 
 

@@ -22,12 +22,13 @@ from . import rules
 from .agents import Member, Organiser
 from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
 from .market import Market, LazyMarket, build_market, interest_match
+from . import outputs as out
 from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WINDOW,
-                      DailyTable, daily_row, day_statistics, members_frame, network_view,
-                      recruitment_tree)
+                      DailyRecord, DailyTable, day_statistics, fill_row, members_frame,
+                      network_view, recruitment_tree)
 from .parameters import ParameterError, Parameters
-from .state import Channel, LeaveReason, MemberState, admit_rows, record_posts, record_replies, \
-    record_value, retire_rows
+from .state import (Channel, LeaveReason, MemberState, admit_members, record_engagement,
+                    record_posts, record_replies, record_value, retire_members)
 
 __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
 
@@ -51,10 +52,8 @@ class _Day:
     organiser_posts: int = 0
     organiser_answers: int = 0
     invites: int = 0
-    counts: dict[str, float] = field(default_factory=dict)
-
-    def add(self, key: str, amount: float) -> None:
-        self.counts[key] = self.counts.get(key, 0) + amount
+    #: today's counters, indexed by the ``outputs.C_*`` constants (``outputs.COUNTERS``)
+    c: np.ndarray = field(default_factory=lambda: np.zeros(len(out.COUNTERS)))
 
 
 class CommunityModel(mesa.Model):
@@ -100,7 +99,8 @@ class CommunityModel(mesa.Model):
         super().__init__(rng=rng, scenario=mesa_scenario)
         self.scenario_name = name
         self.params = params
-        self.media_rng = np.random.default_rng(self.rng.integers(2**63))
+        #: the random stream of the mass-media arm (apart, so media draws leave the group's alone)
+        self.media_rs = seed_state(np.random.default_rng(self.rng.integers(2**63)))
 
         self.market: Market | LazyMarket = build_market(params, self.rng)
         #: the niche audience (match >= 0.5): who paid exposures and invitations reach
@@ -134,11 +134,10 @@ class CommunityModel(mesa.Model):
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
         self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
-        self._totals = dict(joined=0, share_joins=0, share_exposures=0, exposures=0,
-                            unique_reach=0, spend=0.0, media_impressions=0.0, recruiters=0,
-                            generations=0)
+        #: running totals, indexed by the ``outputs.T_*`` constants (``outputs.TOTALS``)
+        self.totals = np.zeros(len(out.TOTALS))
         self._setup_media()
-        self._rows: list[dict[str, float]] = []
+        self.record = DailyRecord()
 
         first = self._initial_people()
         day = _Day(t=0)
@@ -175,15 +174,17 @@ class CommunityModel(mesa.Model):
         if steps < 0:
             raise ParameterError("steps", f"steps={steps} is out of range: allowed a whole "
                                           "number of days from 0")
+        if progress is None:
+            self.run_for(int(steps))  # Mesa's own clock: one step() per time unit
+            return
         for _ in range(int(steps)):
             self.step()
-            if progress is not None:
-                progress(self)
+            progress(self)
 
     # ================================================================== rules applied
     def _problems(self, day: _Day) -> None:
         s = self.state
-        day.counts["complaints_new"] = rules.draw_problems(
+        day.c[out.C_COMPLAINTS_NEW] = rules.draw_problems(
             s.alive, s.complaint_open, s.complaint_since, s.n, day.t,
             self.params.problem_probability, self.rs)
 
@@ -196,8 +197,8 @@ class CommunityModel(mesa.Model):
         if self.organiser.active:
             day.organiser_posts = rules.organiser_posting(p.organiser_posts, self.rs)
         self.organiser.posts += day.organiser_posts
-        day.counts["organiser_posts"] = day.organiser_posts
-        day.counts["member_posts"] = record_posts(
+        day.c[out.C_ORGANISER_POSTS] = day.organiser_posts
+        day.c[out.C_MEMBER_POSTS] = record_posts(
             s.ints, s.floats, day.member_posts, n, day.t,
             self._topic_ring[day.t % TOPIC_WINDOW])
 
@@ -211,17 +212,15 @@ class CommunityModel(mesa.Model):
             self.rs)
         day.read = result
         day.replies_made = result.replies_made
-        day.counts["replies"] = record_replies(s.ints, result.replies_made,
+        day.c[out.C_REPLIES] = record_replies(s.ints, result.replies_made,
                                                result.replies_received, n, day.t)
 
     def _contagion(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        newcomer = day.t - s.joined_step[:n] < p.newcomer_days
-        updated = rules.update_engagement(
-            s.engagement[:n], day.read.seen, day.read.tone_sum, day.read.replies_received,
-            newcomer, p.contagion, p.reply_reward, p.engagement_decay)
-        # departed members keep their last value
-        np.copyto(s.engagement[:n], updated, where=s.alive[:n])
+        # rules.update_engagement for every current member (departed ones keep their value)
+        record_engagement(s.floats, s.ints, s.bools, n, day.t, p.newcomer_days, day.read.seen,
+                          day.read.tone_sum, day.read.replies_received, p.contagion,
+                          p.reply_reward, p.engagement_decay)
 
     def _complaints(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -233,11 +232,11 @@ class CommunityModel(mesa.Model):
             self.rs)
         day.organiser_answers = by_organiser
         self.organiser.answers += by_organiser
-        c = day.counts
-        c["organiser_answers"] = by_organiser
-        c["complaints_answered"] = answered
-        c["member_answers"] = by_members
-        c["mean_answer_delay"] = delays / answered if answered else float("nan")
+        c = day.c
+        c[out.C_ORGANISER_ANSWERS] = by_organiser
+        c[out.C_COMPLAINTS_ANSWERED] = answered
+        c[out.C_MEMBER_ANSWERS] = by_members
+        c[out.C_ANSWER_DELAY_SUM] = delays
 
     def _sharing(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -246,20 +245,20 @@ class CommunityModel(mesa.Model):
         lazy, seed, size, fmean, homophily, scale, indptr, indices = self._market_args
         exposed, by = rules.spread_shares(s.person[sharers], lazy, seed, size, fmean, homophily,
                                           scale, indptr, indices, p.reach_probability, self.rs)
-        self._totals["share_exposures"] += exposed.size
-        day.counts["shares"] = sharers.size
+        self.totals[out.T_SHARE_EXPOSURES] += exposed.size
+        day.c[out.C_SHARES] = sharers.size
         day.sharer_rows = np.append(sharers, -1)
         if self.organiser.active and p.seeding_budget > 0:
             paid = rules.paid_exposures(p.seeding_budget, p.cost_per_seeded_exposure,
                                         *self._audience_args, self.rs)
-            day.counts["paid_exposures"] = paid.size
-            day.counts["paid_spend"] = paid.size * p.cost_per_seeded_exposure
+            day.c[out.C_PAID_EXPOSURES] = paid.size
+            day.c[out.C_PAID_SPEND] = paid.size * p.cost_per_seeded_exposure
             # exposures bought by the organiser carry no sharer: position len(sharers) -> -1
             exposed = np.concatenate([exposed, paid])
             by = np.concatenate([by, np.full(paid.size, sharers.size)])
         day.exposed, day.exposed_by = exposed, by
-        self._totals["exposures"] += exposed.size
-        day.counts["exposures"] = exposed.size
+        self.totals[out.T_EXPOSURES] += exposed.size
+        day.c[out.C_EXPOSURES] = exposed.size
 
     def _recruiting(self, day: _Day) -> None:
         p, people = self.params, self.people
@@ -268,7 +267,7 @@ class CommunityModel(mesa.Model):
             day.exposed, day.exposed_by, people.keys, people.flags, people.count,
             *self._interest_args, p.interest_gating, p.niche_center, p.niche_width,
             p.join_probability, self.rs)
-        self._totals["unique_reach"] += fresh
+        self.totals[out.T_UNIQUE_REACH] += fresh
         if joiners.size == 0:
             return
         recruiter = day.sharer_rows[pos]
@@ -280,8 +279,8 @@ class CommunityModel(mesa.Model):
             self._admit(joiners[by_share], recruiter[by_share], Channel.SHARE, day)
             self._admit(joiners[~by_share], recruiter[~by_share], Channel.PAID, day)
         k = int(by_share.sum())
-        self._totals["share_joins"] += k
-        day.counts["joined_by_share"] = k
+        self.totals[out.T_SHARE_JOINS] += k
+        day.c[out.C_JOINED_BY_SHARE] = k
 
     def _tally_value(self, day: _Day) -> None:
         s = self.state
@@ -295,7 +294,7 @@ class CommunityModel(mesa.Model):
             p.leave_rate, p.complaint_leave_risk, p.inactive_days, self.rs)
         self._remove(left, LeaveReason.LEFT, day)
         self._remove(inactive, LeaveReason.INACTIVE, day)
-        day.counts["left"] = left.size + inactive.size
+        day.c[out.C_LEFT] = left.size + inactive.size
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
@@ -306,7 +305,7 @@ class CommunityModel(mesa.Model):
                                      p.prune_threshold, p.prune_fraction, p.value_window,
                                      self.rs)
         self._remove(pruned, LeaveReason.PRUNED, day)
-        day.counts["pruned"] = pruned.size
+        day.c[out.C_PRUNED] = pruned.size
         invited = rules.draw_invitations(self.audience, self.people, pruned.size, self.rng)
         day.invites += invited.size
         self.organiser.invites += invited.size
@@ -317,12 +316,12 @@ class CommunityModel(mesa.Model):
     def _costs(self, day: _Day) -> None:
         p = self.params
         spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
-                 + day.invites * p.cost_per_invite + day.counts.get("paid_spend", 0.0))
+                 + day.invites * p.cost_per_invite + day.c[out.C_PAID_SPEND])
         if day.t > 0 and self.organiser.active:
             spend += p.daily_fixed_cost
-        day.counts["spend_today"] = spend
-        day.counts["invites"] = day.invites
-        self._totals["spend"] += spend
+        day.c[out.C_SPEND_TODAY] = spend
+        day.c[out.C_INVITES] = day.invites
+        self.totals[out.T_SPEND] += spend
         self._mass_media(spend)
 
     # ================================================================== mass media
@@ -331,18 +330,19 @@ class CommunityModel(mesa.Model):
         self._media_left, self._media_potential = self.market.match_histogram(
             p.niche_center, p.niche_width, p.interest_gating)
         self._media_levels = np.arange(self._media_left.size) / (self._media_left.size - 1)
-        self._media_adopters = 0
+        self.totals[out.T_MEDIA_ADOPTERS] = 0
 
     def _mass_media(self, spend: float) -> None:
         """Spend the same money on one-way ads (rules.media_adoption, a Bass process)."""
         p = self.params
         impressions = spend / p.media_cpm * 1000.0
-        self._totals["media_impressions"] += impressions
-        new = rules.media_adoption(self._media_left, self._media_levels, self._media_adopters,
-                                   self._media_potential, impressions, self.market.size,
-                                   p.media_conversion, p.media_imitation / 30.0, self.media_rng)
+        self.totals[out.T_MEDIA_IMPRESSIONS] += impressions
+        new = rules.media_adoption(self._media_left, self._media_levels,
+                                   self.totals[out.T_MEDIA_ADOPTERS], self._media_potential,
+                                   impressions, self.market.size, p.media_conversion,
+                                   p.media_imitation / 30.0, self.media_rs)
         self._media_left -= new
-        self._media_adopters += int(new.sum())
+        self.totals[out.T_MEDIA_ADOPTERS] += new.sum()
 
     # ================================================================== membership
     def _initial_people(self) -> np.ndarray:
@@ -365,7 +365,7 @@ class CommunityModel(mesa.Model):
         free = max(self.params.max_members - self._alive, 0)
         if people.size > free:
             keep = rules.admit_up_to_cap(people.size, free, self.rs)
-            day.add("turned_away", people.size - free)
+            day.c[out.C_TURNED_AWAY] += people.size - free
             return people[keep], recruiter[keep]
         return people, recruiter
 
@@ -375,31 +375,18 @@ class CommunityModel(mesa.Model):
         k = people.size
         if k == 0:
             return
-        p, s = self.params, self.state
-        pool = s.alive_rows()
+        p, s, people_table = self.params, self.state, self.people
+        start = s.n
         rows = s.add_rows(k)
-        engagement, activity, tie = rules.new_member_draws(
-            k, p.initial_engagement, p.activity_sigma, p.centre_strength, self.rs)
-        interest = self.market.interest_of(people)
-        recruiter = np.asarray(recruiter, dtype=np.int64)
-        new_recruiters, deepest = admit_rows(
-            s.ints, s.floats, s.bools, rows[0], people.astype(np.int64), interest, recruiter,
-            int(channel), day.t, engagement, activity, tie)
-        self._totals["recruiters"] += new_recruiters
-        self._totals["generations"] = max(self._totals["generations"], deepest)
+        people_table.reserve(k)
+        a, b, new_recruiters, deepest = admit_members(
+            s.floats, s.ints, s.bools, start, people.astype(np.int64),
+            np.asarray(recruiter, dtype=np.int64), int(channel), day.t, p.initial_engagement,
+            p.activity_sigma, p.centre_strength, p.member_ties, *self._interest_args,
+            people_table.keys, people_table.flags, people_table.count, self.rs)
+        self.totals[out.T_RECRUITERS] += new_recruiters
+        self.totals[out.T_GENERATIONS] = max(self.totals[out.T_GENERATIONS], deepest)
         self._alive += k
-        self.people.set(people, MEMBER)
-
-        # ties: to the recruiter, and to a few members with similar interests
-        has = recruiter >= 0
-        if channel == Channel.INITIAL:  # the founding members tie among themselves
-            pool, exclude = rows, rows
-        else:
-            exclude = recruiter
-        owner, partner = rules.pick_homophilous_ties(interest, pool, s.interest[pool],
-                                                     p.member_ties, exclude, self.rs)
-        a = np.concatenate([rows[has], rows[owner]])
-        b = np.concatenate([recruiter[has], partner])
         if channel == Channel.INITIAL:  # each founding pair once
             a, b = np.minimum(a, b), np.maximum(a, b)
             code = np.unique(a * s.n + b)
@@ -412,19 +399,16 @@ class CommunityModel(mesa.Model):
             uid[row] = agent.unique_id
             self._agents.append(agent)
             self._member_by_uid[agent.unique_id] = agent
-        self._totals["joined"] += k
-        day.add("joined", k)
+        self.totals[out.T_JOINED] += k
+        day.c[out.C_JOINED] += k
 
     def _remove(self, rows: np.ndarray, reason: LeaveReason, day: _Day) -> None:
         """Members at ``rows`` leave: recorded in the arrays, removed from Mesa and the network."""
         if rows.size == 0:
             return
-        s = self.state
-        retire_rows(s.ints, s.bools, rows, day.t, int(reason))
-        persons = s.person[rows]
-        self.people.clear(persons, MEMBER)
-        self.people.set(persons, FORMER)
-        s.drop_ties_of(rows)
+        s, people_table = self.state, self.people
+        retire_members(s.ints, s.bools, s.ties, rows, day.t, int(reason), people_table.keys,
+                       people_table.flags, people_table.count)
         self._alive -= rows.size
         for row in rows.tolist():
             agent = self._agents[row]
@@ -513,12 +497,16 @@ class CommunityModel(mesa.Model):
         p, s = self.params, self.state
         stats = day_statistics(s.floats, s.ints, s.bools, s.n, day.t, p.niche_center,
                                p.niche_width, self._topic_ring)
-        self._rows.append(daily_row(day.t, stats, day.counts, self._totals,
-                                    self._media_adopters))
+        fill_row(self.record.next_row(), day.t, stats, day.c, self.totals)
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""
-        return pd.DataFrame(self._rows, columns=list(OUTPUT_COLUMNS))
+        return self.record.frame()
+
+    @property
+    def _rows(self) -> list[dict[str, float]]:
+        """The daily rows as dicts (for readers of the former list of rows)."""
+        return self.record.rows()
 
     @property
     def datacollector(self) -> DailyTable:
@@ -528,7 +516,7 @@ class CommunityModel(mesa.Model):
 
     def latest(self) -> dict[str, float]:
         """The most recent row of :meth:`to_frame`, as a dict."""
-        return dict(self._rows[-1])
+        return self.record.row(self.record.days - 1)
 
     def members_frame(self) -> pd.DataFrame:
         """One row per person who ever joined (see :func:`circlesim.outputs.members_frame`)."""

@@ -18,15 +18,15 @@ from numba import njit
 
 from .kernels import gaussian_match
 from .metrics import (centralization_of, entropy_of, gini_sorted, is_heavy, top_share_sorted)
-from .state import (ACTIVITY, ALIVE, ALIVE_DEGREE, CHANNELS, COMPLAINT_OPEN, ENGAGEMENT,
+from .state import (ALIVE, ALIVE_DEGREE, CHANNELS, COMPLAINT_OPEN, ENGAGEMENT,
                     INTEREST, JOINED_STEP, LEAVE_REASONS, ORGANISER_TIE, POSTS, VALUE_WINDOW)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import CommunityModel
 
 __all__ = ["OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH", "TOPIC_BINS", "TOPIC_WINDOW",
-           "day_statistics", "daily_row", "members_frame", "recruitment_tree", "network_view",
-           "MEMBER_FIELDS"]
+           "COUNTERS", "TOTALS", "DailyRecord", "day_statistics", "fill_row", "members_frame",
+           "recruitment_tree", "network_view", "MEMBER_FIELDS"]
 
 #: Engagement at or above which a member counts as engaged (cost per engaged member).
 ENGAGED = 0.5
@@ -160,70 +160,97 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
     return out
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
+#: Today's counters (``_Day.c``), by index.
+COUNTERS = ("joined", "joined_by_share", "left", "pruned", "turned_away", "member_posts",
+            "organiser_posts", "replies", "shares", "exposures", "paid_exposures",
+            "complaints_new", "complaints_answered", "member_answers", "organiser_answers",
+            "answer_delay_sum", "invites", "spend_today", "paid_spend")
+(C_JOINED, C_JOINED_BY_SHARE, C_LEFT, C_PRUNED, C_TURNED_AWAY, C_MEMBER_POSTS,
+ C_ORGANISER_POSTS, C_REPLIES, C_SHARES, C_EXPOSURES, C_PAID_EXPOSURES, C_COMPLAINTS_NEW,
+ C_COMPLAINTS_ANSWERED, C_MEMBER_ANSWERS, C_ORGANISER_ANSWERS, C_ANSWER_DELAY_SUM, C_INVITES,
+ C_SPEND_TODAY, C_PAID_SPEND) = range(len(COUNTERS))
+
+#: Running totals (``model.totals``), by index.
+TOTALS = ("joined", "share_joins", "share_exposures", "exposures", "unique_reach", "spend",
+          "media_impressions", "recruiters", "generations", "media_adopters")
+(T_JOINED, T_SHARE_JOINS, T_SHARE_EXPOSURES, T_EXPOSURES, T_UNIQUE_REACH, T_SPEND,
+ T_MEDIA_IMPRESSIONS, T_RECRUITERS, T_GENERATIONS, T_MEDIA_ADOPTERS) = range(len(TOTALS))
+
+#: Columns stored as whole numbers.
+INT_COLUMNS = frozenset((
+    "step", "members", "joined", "joined_by_share", "left", "pruned", "turned_away",
+    "active_members", "posts", "organiser_posts", "member_posts", "replies", "shares",
+    "exposures", "paid_exposures", "total_exposures", "unique_reach", "engaged_members",
+    "complaints_new", "complaints_open", "complaints_answered", "member_answers",
+    "organiser_effort", "generations", "media_members"))
+
+_COLUMN = {name: i for i, name in enumerate(OUTPUT_COLUMNS)}
+assert len(OUTPUT_COLUMNS) == 47  # fill_row writes them in this order
 
 
-def daily_row(t: int, stats: np.ndarray, c: dict[str, float], tot: dict[str, float],
-              media_adopters: int) -> dict[str, float]:
-    """The row of :data:`OUTPUT_COLUMNS` for day ``t``: member statistics ``stats``
-    (:func:`day_statistics`), today's counters ``c`` and the running totals ``tot``."""
-    members = int(stats[_MEMBERS])
-    engaged = int(stats[_ENGAGED])
-    organiser_posts = c.get("organiser_posts", 0)
-    organiser_content = organiser_posts + c.get("organiser_answers", 0)
-    member_posts = c.get("member_posts", 0)
-    activity_total = (member_posts + organiser_posts + c.get("replies", 0)
-                      + c.get("complaints_answered", 0))
-    return {
-        "step": t,
-        "members": members,
-        "joined": int(c.get("joined", 0)),
-        "joined_by_share": int(c.get("joined_by_share", 0)),
-        "left": int(c.get("left", 0)),
-        "pruned": int(c.get("pruned", 0)),
-        "turned_away": int(c.get("turned_away", 0)),
-        "active_members": int(stats[_ACTIVE]),
-        "posts": int(member_posts + organiser_posts),
-        "organiser_posts": int(organiser_posts),
-        "member_posts": int(member_posts),
-        "replies": int(c.get("replies", 0)),
-        "shares": int(c.get("shares", 0)),
-        "exposures": int(c.get("exposures", 0)),
-        "paid_exposures": int(c.get("paid_exposures", 0)),
-        "total_exposures": int(tot["exposures"]),
-        "unique_reach": int(tot["unique_reach"]),
-        "conversion_rate": _ratio(tot["share_joins"], tot["share_exposures"]),
-        "mean_engagement": float(stats[_MEAN_E]),
-        "engagement_sd": float(stats[_SD_E]),
-        "engaged_members": engaged,
-        "complaints_new": int(c.get("complaints_new", 0)),
-        "complaints_open": int(stats[_OPEN]),
-        "complaints_answered": int(c.get("complaints_answered", 0)),
-        "member_answers": int(c.get("member_answers", 0)),
-        "mean_answer_delay": c.get("mean_answer_delay", float("nan")),
-        "organiser_content_share": _ratio(organiser_content, activity_total),
-        "organiser_effort": int(organiser_content + c.get("invites", 0)),
-        "centralization": float(stats[_CENTRAL]),
-        "participation_gini": float(stats[_GINI]),
-        "lurker_share": float(stats[_LURK]),
-        "contributor_share": float(stats[_CONTRIB]),
-        "heavy_share": float(stats[_HEAVY]),
-        "top1_post_share": float(stats[_TOP1]),
-        "topic_entropy": float(stats[_ENTROPY]),
-        "niche_share": float(stats[_NICHE]),
-        "generations": int(tot["generations"]),
-        "recruits_per_recruiter": _ratio(tot["share_joins"], tot["recruiters"]),
-        "mean_offspring": _ratio(tot["share_joins"], tot["joined"]),
-        "spend_today": c.get("spend_today", 0.0),
-        "spend": tot["spend"],
-        "cost_per_member": _ratio(tot["spend"], tot["joined"]),
-        "cost_per_engaged_member": _ratio(tot["spend"], engaged),
-        "media_members": media_adopters,
-        "media_spend": tot["spend"],
-        "media_impressions": tot["media_impressions"],
-        "media_cost_per_member": _ratio(tot["spend"], media_adopters),
-    }
+@njit(cache=True, inline="always")
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator != 0 else np.nan
+
+
+@njit(cache=True)
+def fill_row(row, t, stats, c, tot):
+    """Write day ``t``'s row of :data:`OUTPUT_COLUMNS` from the member statistics
+    (:func:`day_statistics`), today's counters ``c`` (:data:`COUNTERS`) and the running totals
+    ``tot`` (:data:`TOTALS`)."""
+    member_posts = c[C_MEMBER_POSTS]
+    organiser_posts = c[C_ORGANISER_POSTS]
+    organiser_content = organiser_posts + c[C_ORGANISER_ANSWERS]
+    answered = c[C_COMPLAINTS_ANSWERED]
+    engaged = stats[_ENGAGED]
+    media = tot[T_MEDIA_ADOPTERS]
+    values = (
+        float(t), stats[_MEMBERS], c[C_JOINED], c[C_JOINED_BY_SHARE], c[C_LEFT], c[C_PRUNED],
+        c[C_TURNED_AWAY], stats[_ACTIVE], member_posts + organiser_posts, organiser_posts,
+        member_posts, c[C_REPLIES], c[C_SHARES], c[C_EXPOSURES], c[C_PAID_EXPOSURES],
+        tot[T_EXPOSURES], tot[T_UNIQUE_REACH],
+        _ratio(tot[T_SHARE_JOINS], tot[T_SHARE_EXPOSURES]),
+        stats[_MEAN_E], stats[_SD_E], engaged, c[C_COMPLAINTS_NEW], stats[_OPEN], answered,
+        c[C_MEMBER_ANSWERS], _ratio(c[C_ANSWER_DELAY_SUM], answered),
+        _ratio(organiser_content, member_posts + organiser_posts + c[C_REPLIES] + answered),
+        organiser_content + c[C_INVITES], stats[_CENTRAL], stats[_GINI], stats[_LURK],
+        stats[_CONTRIB], stats[_HEAVY], stats[_TOP1], stats[_ENTROPY], stats[_NICHE],
+        tot[T_GENERATIONS], _ratio(tot[T_SHARE_JOINS], tot[T_RECRUITERS]),
+        _ratio(tot[T_SHARE_JOINS], tot[T_JOINED]), c[C_SPEND_TODAY], tot[T_SPEND],
+        _ratio(tot[T_SPEND], tot[T_JOINED]), _ratio(tot[T_SPEND], engaged), media, tot[T_SPEND],
+        tot[T_MEDIA_IMPRESSIONS], _ratio(tot[T_SPEND], media),
+    )
+    for i in range(len(values)):
+        row[i] = values[i]
+
+
+class DailyRecord:
+    """The daily table: one row of :data:`OUTPUT_COLUMNS` a day in a growing float array."""
+
+    def __init__(self, days: int = 256):
+        self.table = np.zeros((max(days, 1), len(OUTPUT_COLUMNS)))
+        self.days = 0
+
+    def next_row(self) -> np.ndarray:
+        if self.days == self.table.shape[0]:
+            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+        self.days += 1
+        return self.table[self.days - 1]
+
+    def row(self, i: int) -> dict[str, float]:
+        return {name: _cast(name, self.table[i, j]) for j, name in enumerate(OUTPUT_COLUMNS)}
+
+    def rows(self) -> list[dict[str, float]]:
+        return [self.row(i) for i in range(self.days)]
+
+    def frame(self) -> pd.DataFrame:
+        data = self.table[: self.days]
+        return pd.DataFrame({name: data[:, j].astype(np.int64) if name in INT_COLUMNS
+                             else data[:, j].copy() for j, name in enumerate(OUTPUT_COLUMNS)})
+
+
+def _cast(name: str, value: float) -> float:
+    return int(value) if name in INT_COLUMNS else float(value)
 
 
 def members_frame(model: CommunityModel) -> pd.DataFrame:

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .kernels import (EXPOSED, FORMER, MEMBER, binomial_small, gaussian_match, normal,
+from .kernels import (EXPOSED, FORMER, MEMBER, binomial, binomial_small, gaussian_match, normal,
                       poisson, table_or, uniform)
-from .market import Audience, interest_match, lazy_friends, lazy_friend_count, lazy_interest
+from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
     "draw_problems",
@@ -33,6 +33,7 @@ __all__ = [
     "read_and_reply",
     "ReadResult",
     "update_engagement",
+    "engagement_after",
     "answer_complaints",
     "organiser_answers",
     "answer_lift",
@@ -217,6 +218,19 @@ def read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, bro
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
+@njit(cache=True, inline="always")
+def engagement_after(e, seen, tone_sum, replies_received, newcomer, contagion, reply_reward,
+                     decay):
+    """One member's engagement after today (see :func:`update_engagement`)."""
+    if contagion > 0 and seen != 0:
+        e += (1.0 - (1.0 - contagion) ** seen) * (tone_sum / seen - e)
+    if reply_reward > 0 and replies_received != 0:
+        rr = min(1.0, reply_reward * (2.0 if newcomer else 1.0))
+        e += (1.0 - (1.0 - rr) ** replies_received) * (1.0 - e)
+    e *= 1.0 - decay
+    return min(max(e, 0.0), 1.0)
+
+
 @njit(cache=True)
 def update_engagement(engagement, seen, tone_sum, replies_received, newcomer, contagion,
                       reply_reward, decay):
@@ -236,18 +250,12 @@ def update_engagement(engagement, seen, tone_sum, replies_received, newcomer, co
     Returns
     -------
     ndarray
-        The new engagement of every row (a new array; the caller keeps departed members').
+        The new engagement of every row (a new array).
     """
     e = engagement.copy()
     for i in range(e.shape[0]):
-        if contagion > 0 and seen[i] != 0:
-            tau = tone_sum[i] / seen[i]
-            e[i] += (1.0 - (1.0 - contagion) ** seen[i]) * (tau - e[i])
-        if reply_reward > 0 and replies_received[i] != 0:
-            rr = min(1.0, reply_reward * (2.0 if newcomer[i] else 1.0))
-            e[i] += (1.0 - (1.0 - rr) ** replies_received[i]) * (1.0 - e[i])
-        e[i] *= 1.0 - decay
-        e[i] = min(max(e[i], 0.0), 1.0)
+        e[i] = engagement_after(e[i], seen[i], tone_sum[i], replies_received[i], newcomer[i],
+                                contagion, reply_reward, decay)
     return e
 
 
@@ -384,8 +392,10 @@ def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scal
     100 people in a person's circle of friends ... how much exposure").
 
     Exposures are ``sum_i Binomial(k_i, q)``; with ``q = 1`` exactly ``sum_i k_i``. Friends of
-    different sharers overlap (homophily), so unique reach is less. A lazy market draws each
-    sharer's friend list from its own stream (``market.lazy_friends``); a loaded one reads CSR.
+    different sharers overlap (homophily), so unique reach is less. The entries reached are
+    found by geometric skips (gap ``floor(log U / log(1 - q))``), so a share costs ``q k``, not
+    ``k``: a lazy market draws only those entries of the friend list (``market.lazy_friend``);
+    a loaded one reads them from its CSR rows.
 
     Returns
     -------
@@ -394,30 +404,43 @@ def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scal
     by : ndarray
         For each exposure, its sharer's position in ``sharer_people``.
     """
-    total = 0
-    for q in range(sharer_people.shape[0]):
-        p = sharer_people[q]
-        total += lazy_friend_count(seed, friends_mean, p) if lazy else indptr[p + 1] - indptr[p]
-    exposed = np.empty(total, dtype=np.int64)
-    by = np.empty(total, dtype=np.int64)
-    buffer = np.empty(0, dtype=np.int64)
+    if reach_probability <= 0.0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    log_miss = math.log1p(-reach_probability) if reach_probability < 1.0 else 0.0
+    cap = 16
+    exposed = np.empty(cap, dtype=np.int64)
+    by = np.empty(cap, dtype=np.int64)
     m = 0
     for q in range(sharer_people.shape[0]):
         p = sharer_people[q]
-        if lazy:
-            k = lazy_friend_count(seed, friends_mean, p)
-            if buffer.shape[0] < k:
-                buffer = np.empty(2 * k, dtype=np.int64)
-            k = lazy_friends(seed, size, friends_mean, homophily, scale, p, buffer)
-            friends = buffer[:k]
-        else:
-            friends = indices[indptr[p]:indptr[p + 1]]
-        for j in range(friends.shape[0]):
-            if reach_probability >= 1.0 or uniform(rs) < reach_probability:
-                exposed[m] = friends[j]
-                by[m] = q
-                m += 1
+        k = lazy_friend_count(seed, friends_mean, p) if lazy else indptr[p + 1] - indptr[p]
+        slot = -1
+        while True:
+            if reach_probability >= 1.0:
+                slot += 1
+            else:
+                slot += 1 + int(math.floor(math.log(1.0 - uniform(rs)) / log_miss))
+            if slot >= k:
+                break
+            j = lazy_friend(seed, size, homophily, scale, p, slot) if lazy \
+                else indices[indptr[p] + slot]
+            if j < 0:
+                continue
+            if m == cap:
+                cap *= 2
+                exposed = _grown(exposed, cap)
+                by = _grown(by, cap)
+            exposed[m] = j
+            by[m] = q
+            m += 1
     return exposed[:m], by[:m]
+
+
+@njit(cache=True)
+def _grown(a, cap):
+    b = np.empty(cap, dtype=a.dtype)
+    b[:a.shape[0]] = a
+    return b
 
 
 @njit(cache=True)
@@ -737,9 +760,9 @@ def choose_founders(market_size: int, count: int, match_of, rng: np.random.Gener
 
 
 # ---------------------------------------------------------------- 10. mass-media baseline
-def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters: int,
-                   potential: float, impressions: float, market_size: int, conversion: float,
-                   imitation_per_day: float, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def media_adoption(non_adopters, match_levels, adopters, potential, impressions, market_size,
+                   conversion, imitation_per_day, rs):
     """Step 10b — the mass-media baseline: one-way ads bought with the same money, a Bass
     diffusion (Bass 1969) over the market (S1 §1: "traditional media investment of millions").
 
@@ -756,9 +779,13 @@ def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters:
     Returns
     -------
     int ndarray
-        New adopters per match level.
+        New adopters per match level (``Binomial(non_adopters, h)`` per level).
     """
     p = impressions / market_size * conversion
     q = imitation_per_day * adopters / potential if potential > 0 else 0.0
-    hazard = 1.0 - np.exp(-match_levels * (p + q))
-    return rng.binomial(non_adopters, hazard)
+    new = np.zeros(non_adopters.shape[0], dtype=np.int64)
+    for level in range(non_adopters.shape[0]):
+        if non_adopters[level] > 0:
+            hazard = 1.0 - math.exp(-match_levels[level] * (p + q))
+            new[level] = binomial(rs, non_adopters[level], hazard)
+    return new

@@ -24,6 +24,10 @@ from enum import IntEnum
 import numpy as np
 from numba import njit
 
+from .kernels import FORMER, MEMBER, table_clear, table_or
+from .market import lazy_interest
+from .rules import engagement_after, new_member_draws, pick_homophilous_ties
+
 __all__ = ["MemberState", "Channel", "LeaveReason", "LEAVE_REASONS", "CHANNELS",
            "FLOAT_FIELDS", "INT_FIELDS", "BOOL_FIELDS", "BYTES_PER_MEMBER"]
 
@@ -356,3 +360,75 @@ def record_value(ints, floats, value_ring, posts, replies_made, sharer_rows, ans
         v = value[i] + posts[i] + replies_made[i] + answers_by[i]
         floats[VALUE_WINDOW, i] += v - value_ring[slot, i]
         value_ring[slot, i] = v
+
+
+@njit(cache=True)
+def record_engagement(floats, ints, bools, n, t, newcomer_days, seen, tone_sum,
+                      replies_received, contagion, reply_reward, decay):
+    """Apply :func:`circlesim.rules.update_engagement` to every current member in place
+    (departed members keep their last value)."""
+    for i in range(n):
+        if bools[ALIVE, i]:
+            floats[ENGAGEMENT, i] = engagement_after(
+                floats[ENGAGEMENT, i], seen[i], tone_sum[i], replies_received[i],
+                t - ints[JOINED_STEP, i] < newcomer_days, contagion, reply_reward, decay)
+
+
+@njit(cache=True)
+def admit_members(floats, ints, bools, start, people, recruiter, channel, t, initial_engagement,
+                  activity_sigma, centre_strength, member_ties, lazy, seed, size, topics, spread,
+                  centre, interest_array, keys, flags, count, rs):
+    """``people`` join on day ``t`` into rows ``start ...`` (already reserved): their draws
+    (:func:`rules.new_member_draws`), their rows, the people table, and their ties
+    (:func:`rules.pick_homophilous_ties`: to the current members, or among themselves for the
+    founders, ``channel`` 0). Returns the tie pairs ``(a, b)`` to add (recruiter ties first),
+    the members who recruited for the first time and the deepest generation."""
+    k = people.shape[0]
+    interest = np.empty(k)
+    for q in range(k):
+        interest[q] = lazy_interest(seed, size, topics, spread, centre, people[q]) if lazy \
+            else interest_array[people[q]]
+    engagement, activity, tie = new_member_draws(k, initial_engagement, activity_sigma,
+                                                 centre_strength, rs)
+    new_recruiters, deepest = admit_rows(ints, floats, bools, start, people, interest,
+                                         recruiter, channel, t, engagement, activity, tie)
+    for q in range(k):
+        table_or(keys, flags, count, people[q], np.uint8(MEMBER))
+    rows = np.arange(start, start + k)
+    if channel == 0:
+        pool = rows
+        exclude = rows
+    else:
+        pool = np.flatnonzero(bools[ALIVE, :start])
+        exclude = recruiter
+    owner, partner = pick_homophilous_ties(interest, pool, floats[INTEREST][pool], member_ties,
+                                           exclude, rs)
+    has = 0
+    for q in range(k):
+        if recruiter[q] >= 0:
+            has += 1
+    a = np.empty(has + owner.shape[0], dtype=np.int64)
+    b = np.empty(has + owner.shape[0], dtype=np.int64)
+    m = 0
+    for q in range(k):
+        if recruiter[q] >= 0:
+            a[m] = rows[q]
+            b[m] = recruiter[q]
+            m += 1
+    for q in range(owner.shape[0]):
+        a[m] = rows[owner[q]]
+        b[m] = partner[q]
+        m += 1
+    return a, b, new_recruiters, deepest
+
+
+@njit(cache=True)
+def retire_members(ints, bools, ties, rows, t, reason, keys, flags, count):
+    """Members at ``rows`` leave on day ``t``: their rows, the people table (former members
+    do not rejoin) and the alive degrees of their partners."""
+    retire_rows(ints, bools, rows, t, reason)
+    for r in rows:
+        person = ints[PERSON, r]
+        table_or(keys, flags, count, person, np.uint8(FORMER))
+        table_clear(keys, flags, person, np.uint8(MEMBER))
+    _drop_ties(ties, ints, rows)
