@@ -331,10 +331,26 @@ def network_view(model: CommunityModel) -> dict[str, Any]:
 
 
 class DailyTable:
-    """The part of ``mesa.DataCollector``'s interface that readers use."""
+    """The part of ``mesa.DataCollector``'s interface that readers use: Mesa's plotting
+    components (``get_model_vars_dataframe``) and ``mesa.batch_run`` (``model_vars`` by
+    collection step; no agent reporters)."""
+
+    agent_reporters: dict = {}
+    agenttype_reporters: dict = {}
+    _agent_records: dict = {}
+    _agenttype_records: dict = {}
 
     def __init__(self, model: CommunityModel):
         self._model = model
+
+    @property
+    def _collection_steps(self) -> list[int]:
+        return list(range(self._model.record.days))
+
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        frame = self._model.to_frame()
+        return {name: frame[name].tolist() for name in frame.columns}
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         return self._model.to_frame().set_index("step")
