@@ -51,8 +51,10 @@ class Member(Agent):
     complaint_open = _row_property("complaint_open", "Whether a complaint is waiting.", bool)
     tied_to_organiser = _row_property("organiser_tie", "Tied to the organiser.", bool)
 
-    def __init__(self, model: CommunityModel, row: int) -> None:
+    def __init__(self, model: CommunityModel, row: int, unique_id: int | None = None) -> None:
         super().__init__(model)
+        if unique_id is not None:  # the id the model reserved when the member joined
+            self.unique_id = unique_id
         self.row = row
 
     @property

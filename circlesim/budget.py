@@ -36,7 +36,7 @@ MEMBER_WINDOW_BYTES = 16
 EXPOSURE_BYTES = 64
 #: One person in the table of people touched (hash slot at load <= 1/2, growth slack).
 TOUCHED_BYTES = 40
-#: A founder drawn by exact weighted sampling (markets up to 2^20 people, per person).
+#: A founder drawn by exact weighted sampling (small markets: per person of the market).
 FOUNDER_POOL_BYTES = 40
 #: A loaded market graph: per node and per undirected edge (networkx while loading + CSR).
 GRAPH_NODE_BYTES = 700
@@ -103,7 +103,8 @@ def estimate_memory(params: Parameters) -> MemoryEstimate:
         drivers["market"] = ("market_graph",)
     else:
         market_size = p.market_size
-        exact = market_size if market_size <= 1 << 20 else min(p.initial_members, market_size)
+        exact = market_size if market_size <= max(1 << 14, 8 * p.initial_members) \
+            else min(p.initial_members, market_size)
         parts["market"] = exact * FOUNDER_POOL_BYTES
         drivers["market"] = ("market_size", "initial_members")
 

@@ -37,9 +37,9 @@ __all__ = ["Market", "LazyMarket", "Audience", "circular_distance", "interest_ma
 
 #: Levels of interest match the mass-media arm tracks (match rounded to 1/63).
 MATCH_LEVELS = 64
-#: Above this many people a lazy market's match distribution is estimated from a fixed
-#: stratified sample of this size (exact below).
-_EXACT_HISTOGRAM = 1 << 20
+#: Above this many people per topic a lazy market's match distribution is estimated from this
+#: many stratified quantiles of the topic (exact below): at 64 levels the error is negligible.
+_HISTOGRAM_SAMPLE = 1024
 
 
 def circular_distance(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -322,15 +322,15 @@ class LazyMarket:
     def match_histogram(self, centre: float, width: float,
                         gating: bool) -> tuple[np.ndarray, float]:
         """People per match level (``MATCH_LEVELS`` levels in [0, 1]) and the sum of matches,
-        without materialising the market: exact up to 2^20 people per topic, from a fixed
-        stratified sample above."""
+        without materialising the market: exact up to ``_HISTOGRAM_SAMPLE`` people per topic,
+        from that many stratified quantiles of each topic above."""
         if not gating:
             counts = np.zeros(MATCH_LEVELS, dtype=np.int64)
             counts[-1] = self.size
             return counts, float(self.size)
         hist, total = _lazy_histogram(self.seed, self.size, self.topics, self.spread,
                                       self.centre, centre, width,
-                                      max(_EXACT_HISTOGRAM // self.topics, 1024), MATCH_LEVELS)
+                                      _HISTOGRAM_SAMPLE, MATCH_LEVELS)
         return _round_counts(hist, self.size), float(total)
 
     def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:

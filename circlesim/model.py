@@ -24,8 +24,8 @@ from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
 from .market import Market, LazyMarket, build_market, interest_match
 from . import outputs as out
 from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WINDOW,
-                      DailyRecord, DailyTable, day_statistics, fill_row, members_frame,
-                      network_view, recruitment_tree)
+                      DailyRecord, DailyTable, members_frame, network_view, record_day,
+                      recruitment_tree)
 from .parameters import ParameterError, Parameters
 from .state import (Channel, LeaveReason, MemberState, admit_members, record_engagement,
                     record_posts, record_replies, record_value, retire_members)
@@ -36,24 +36,25 @@ _EMPTY = np.empty(0, dtype=np.int64)
 _EMPTY_F = np.empty(0)
 
 
-@dataclass
 class _Day:
-    """Scratch record of one day: today's draws and counters, filled step by step."""
+    """Scratch record of one day: today's draws and counters, filled step by step.
 
-    t: int
-    visited: np.ndarray | None = None
-    member_posts: np.ndarray | None = None
-    replies_made: np.ndarray | None = None
-    sharer_rows: np.ndarray | None = None         # today's sharers, then -1 for paid exposures
-    answers_by: np.ndarray | None = None
-    read: rules.ReadResult | None = None          # what members saw and wrote (step 3)
-    exposed: np.ndarray | None = None             # market people reached, one per exposure
-    exposed_by: np.ndarray | None = None          # position of each exposure's sharer
-    organiser_posts: int = 0
-    organiser_answers: int = 0
-    invites: int = 0
-    #: today's counters, indexed by the ``outputs.C_*`` constants (``outputs.COUNTERS``)
-    c: np.ndarray = field(default_factory=lambda: np.zeros(len(out.COUNTERS)))
+    ``visited``, ``member_posts``, ``replies_made``, ``answers_by``: arrays over member rows;
+    ``read``: what members saw and wrote (step 3); ``sharer_rows``: today's sharers, then -1
+    for paid exposures; ``exposed``/``exposed_by``: market people reached, one per exposure,
+    and the position of its sharer; ``c``: today's counters, indexed by the ``outputs.C_*``
+    constants (``outputs.COUNTERS``).
+    """
+
+    __slots__ = ("t", "active", "visited", "member_posts", "replies_made", "sharer_rows",
+                 "answers_by", "read", "exposed", "exposed_by", "organiser_posts",
+                 "organiser_answers", "invites", "c")
+
+    def __init__(self, t: int, active: bool = True):
+        self.t = t
+        self.active = active  # the organiser acts today
+        self.organiser_posts = self.organiser_answers = self.invites = 0
+        self.c = np.zeros(len(out.COUNTERS))
 
 
 class CommunityModel(mesa.Model):
@@ -125,7 +126,8 @@ class CommunityModel(mesa.Model):
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
         )
         self._alive = 0
-        self._agents: list[Member | None] = []  # by row
+        self._agents: list[Member | None] = []  # by row; None until materialised or once gone
+        self._pending: list[int] = []  # rows of members whose Mesa agent is not created yet
         self._member_by_uid: dict[int, Member] = {}
         self._network = Network(nx.Graph(), layout=None, random=self.random)
         self._has_cell = np.zeros(0, dtype=bool)  # member rows placed on the Mesa network
@@ -140,7 +142,7 @@ class CommunityModel(mesa.Model):
         self.record = DailyRecord()
 
         first = self._initial_people()
-        day = _Day(t=0)
+        day = _Day(0, self.organiser.active)
         self._admit(first, np.full(first.size, -1), Channel.INITIAL, day)
         self.organiser.invites += first.size
         day.invites = first.size
@@ -150,7 +152,7 @@ class CommunityModel(mesa.Model):
     # ================================================================== the day
     def step(self) -> None:
         """One day, in the order of docs/odd.md §3."""
-        day = _Day(t=self.steps)
+        day = _Day(self.steps, self.organiser.active)
         self._problems(day)             # 1. members hit problems and complain
         self._posting(day)              # 2. members visit and post; the organiser posts
         self._reading_and_replying(day) # 3. neighbours read and reply
@@ -194,7 +196,7 @@ class CommunityModel(mesa.Model):
         day.member_posts = rules.draw_member_posts(
             s.activity, s.engagement, day.visited, n, p.post_rate if p.interaction else 0.0,
             self.rs)
-        if self.organiser.active:
+        if day.active:
             day.organiser_posts = rules.organiser_posting(p.organiser_posts, self.rs)
         self.organiser.posts += day.organiser_posts
         day.c[out.C_ORGANISER_POSTS] = day.organiser_posts
@@ -227,7 +229,7 @@ class CommunityModel(mesa.Model):
         day.answers_by = np.zeros(n, dtype=np.int64)
         answered, by_members, by_organiser, delays = rules.answer_complaints(
             n, day.t, s.alive, s.complaint_open, s.complaint_since, s.engagement, day.visited,
-            s.ties, s.tie_count, p.interaction, p.member_help, self.organiser.active,
+            s.ties, s.tie_count, p.interaction, p.member_help, day.active,
             p.answer_capacity, p.answer_delay, p.answer_lift, s.resolved, day.answers_by,
             self.rs)
         day.organiser_answers = by_organiser
@@ -248,7 +250,7 @@ class CommunityModel(mesa.Model):
         self.totals[out.T_SHARE_EXPOSURES] += exposed.size
         day.c[out.C_SHARES] = sharers.size
         day.sharer_rows = np.append(sharers, -1)
-        if self.organiser.active and p.seeding_budget > 0:
+        if day.active and p.seeding_budget > 0:
             paid = rules.paid_exposures(p.seeding_budget, p.cost_per_seeded_exposure,
                                         *self._audience_args, self.rs)
             day.c[out.C_PAID_EXPOSURES] = paid.size
@@ -298,7 +300,7 @@ class CommunityModel(mesa.Model):
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
-        if not (p.pruning and self.organiser.active and day.t % p.prune_interval == 0):
+        if not (p.pruning and day.active and day.t % p.prune_interval == 0):
             return
         rows = s.alive_rows()
         pruned = rules.select_pruned(rows, s.value_window[rows], day.t - s.joined_step[rows],
@@ -317,7 +319,7 @@ class CommunityModel(mesa.Model):
         p = self.params
         spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
                  + day.invites * p.cost_per_invite + day.c[out.C_PAID_SPEND])
-        if day.t > 0 and self.organiser.active:
+        if day.t > 0 and day.active:
             spend += p.daily_fixed_cost
         day.c[out.C_SPEND_TODAY] = spend
         day.c[out.C_INVITES] = day.invites
@@ -341,8 +343,7 @@ class CommunityModel(mesa.Model):
                                    self.totals[out.T_MEDIA_ADOPTERS], self._media_potential,
                                    impressions, self.market.size, p.media_conversion,
                                    p.media_imitation / 30.0, self.media_rs)
-        self._media_left -= new
-        self.totals[out.T_MEDIA_ADOPTERS] += new.sum()
+        self.totals[out.T_MEDIA_ADOPTERS] += new  # media_adoption moved them out of _media_left
 
     # ================================================================== membership
     def _initial_people(self) -> np.ndarray:
@@ -393,12 +394,13 @@ class CommunityModel(mesa.Model):
             a, b = code // s.n, code % s.n
         s.add_ties(a, b)
 
-        uid = s.uid
-        for row in rows.tolist():
-            agent = Member(self, row)
-            uid[row] = agent.unique_id
-            self._agents.append(agent)
-            self._member_by_uid[agent.unique_id] = agent
+        # Mesa ids are reserved now; the Member agents are created when first looked at
+        # (model.agents, agents_by_type, the network, member_at/by_id): runs that never look
+        # (sweeps, benchmarks) do not pay for them
+        s.uid[rows] = np.arange(self.agent_id_counter, self.agent_id_counter + k)
+        self.agent_id_counter += k
+        self._agents.extend([None] * k)
+        self._pending.extend(rows.tolist())
         self.totals[out.T_JOINED] += k
         day.c[out.C_JOINED] += k
 
@@ -412,9 +414,10 @@ class CommunityModel(mesa.Model):
         self._alive -= rows.size
         for row in rows.tolist():
             agent = self._agents[row]
-            agent.remove()
-            self._agents[row] = None
-            del self._member_by_uid[agent.unique_id]
+            if agent is not None:
+                agent.remove()
+                self._agents[row] = None
+                del self._member_by_uid[agent.unique_id]
 
     def _compact_if_sparse(self) -> None:
         """Archive departed members once they outnumber current ones (amortised O(1) a day)."""
@@ -428,11 +431,39 @@ class CommunityModel(mesa.Model):
         # departed members still on the Mesa network lose their cells at the next sync
         self._stale_cells.extend(s.uid[: s.n][placed & ~s.alive[: s.n]].tolist())
         self._has_cell = placed
-        s.compact()
+        new_row = s.compact()
         self._agents = [self._agents[row] for row in keep.tolist()]
         for row, agent in enumerate(self._agents):
-            agent.row = row
+            if agent is not None:
+                agent.row = row
+        self._pending = [int(new_row[r]) for r in self._pending if new_row[r] >= 0]
         self._has_cell = self._has_cell[keep]
+
+    # ================================================================== the Mesa agents
+    def _materialise(self) -> None:
+        """Create the Mesa agents of members who joined since the last look."""
+        pending = getattr(self, "_pending", None)
+        if not pending:
+            return
+        self._pending = []
+        alive, uid = self.state.alive, self.state.uid
+        for row in pending:
+            if alive[row] and self._agents[row] is None:
+                agent = Member(self, row, int(uid[row]))
+                self._agents[row] = agent
+                self._member_by_uid[agent.unique_id] = agent
+
+    @property
+    def agents(self):
+        """All agents (organiser and members), as Mesa's ``model.agents``."""
+        self._materialise()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Agents by type, as Mesa's ``model.agents_by_type``."""
+        self._materialise()
+        return super().agents_by_type
 
     # ================================================================== the Mesa network
     @property
@@ -453,6 +484,7 @@ class CommunityModel(mesa.Model):
         gone, new = np.flatnonzero(placed & ~alive), np.flatnonzero(alive & ~placed)
         if gone.size == 0 and new.size == 0 and not self._stale_cells:
             return
+        self._materialise()
         net = self._network
         for uid in s.uid[gone].tolist() + self._stale_cells:
             net.remove_cell(net[uid])
@@ -487,17 +519,18 @@ class CommunityModel(mesa.Model):
 
     def member_at(self, row: int) -> Member | None:
         """The Mesa agent of member row ``row`` (None once it has left)."""
+        self._materialise()
         return self._agents[row]
 
     def member_by_id(self, unique_id: int) -> Member | None:
         """The current member with this ``unique_id`` (None if it left or never was)."""
+        self._materialise()
         return self._member_by_uid.get(unique_id)
 
     def _record(self, day: _Day) -> None:
         p, s = self.params, self.state
-        stats = day_statistics(s.floats, s.ints, s.bools, s.n, day.t, p.niche_center,
-                               p.niche_width, self._topic_ring)
-        fill_row(self.record.next_row(), day.t, stats, day.c, self.totals)
+        record_day(self.record.next_row(), s.floats, s.ints, s.bools, s.n, day.t,
+                   p.niche_center, p.niche_width, self._topic_ring, day.c, self.totals)
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import CommunityModel
 
 __all__ = ["OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH", "TOPIC_BINS", "TOPIC_WINDOW",
-           "COUNTERS", "TOTALS", "DailyRecord", "day_statistics", "fill_row", "members_frame",
+           "COUNTERS", "TOTALS", "DailyRecord", "day_statistics", "fill_row", "record_day",
+           "members_frame",
            "recruitment_tree", "network_view", "MEMBER_FIELDS"]
 
 #: Engagement at or above which a member counts as engaged (cost per engaged member).
@@ -222,6 +223,13 @@ def fill_row(row, t, stats, c, tot):
     )
     for i in range(len(values)):
         row[i] = values[i]
+
+
+@njit(cache=True)
+def record_day(row, floats, ints, bools, n, t, niche_center, niche_width, topic_ring, c, tot):
+    """:func:`day_statistics` and :func:`fill_row` in one call: day ``t``'s row."""
+    stats = day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_ring)
+    fill_row(row, t, stats, c, tot)
 
 
 class DailyRecord:

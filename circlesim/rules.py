@@ -720,7 +720,7 @@ def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude,
 
 
 def choose_founders(market_size: int, count: int, match_of, rng: np.random.Generator,
-                    exact_below: int = 1 << 20) -> np.ndarray:
+                    exact_below: int = 1 << 14) -> np.ndarray:
     """Day 0 — the organiser invites ``count`` people, in proportion to their interest match
     (weighted sampling without replacement).
 
@@ -740,7 +740,7 @@ def choose_founders(market_size: int, count: int, match_of, rng: np.random.Gener
         Sorted market ids.
     """
     count = min(int(count), int(market_size))
-    if market_size <= exact_below:
+    if market_size <= max(exact_below, 8 * count):
         match = match_of(np.arange(market_size, dtype=np.int64))
         keys = np.log(np.maximum(match, 1e-300)) + rng.gumbel(size=market_size)
         return np.sort(np.argpartition(-keys, count - 1)[:count])
@@ -776,16 +776,22 @@ def media_adoption(non_adopters, match_levels, adopters, potential, impressions,
     constant spend, the expected adopters follow the closed-form Bass curve. People are counted
     per match level (``market.MATCH_LEVELS``), so the cost does not grow with the market.
 
+    Updates
+    -------
+    non_adopters : less the new adopters, ``Binomial(non_adopters, h)`` per level.
+
     Returns
     -------
-    int ndarray
-        New adopters per match level (``Binomial(non_adopters, h)`` per level).
+    int
+        New adopters today.
     """
     p = impressions / market_size * conversion
     q = imitation_per_day * adopters / potential if potential > 0 else 0.0
-    new = np.zeros(non_adopters.shape[0], dtype=np.int64)
+    new = 0
     for level in range(non_adopters.shape[0]):
         if non_adopters[level] > 0:
             hazard = 1.0 - math.exp(-match_levels[level] * (p + q))
-            new[level] = binomial(rs, non_adopters[level], hazard)
+            k = binomial(rs, non_adopters[level], hazard)
+            non_adopters[level] -= k
+            new += k
     return new
