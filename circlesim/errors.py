@@ -39,6 +39,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "MAX_LINE",
+    "MAX_SEED",
+    "MAX_STEPS",
     "UsageError",
     "atomic_write",
     "atomic_write_bytes",
@@ -50,6 +52,7 @@ __all__ = [
     "parse_whole_number",
     "port_number",
     "print_error",
+    "register_user_error",
     "run_guarded",
     "user_errors",
     "whole_number",
@@ -61,6 +64,11 @@ EXIT_FAILED = 1
 #: bad input: one line on stderr
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+
+#: most days one run may simulate (run, sweep, compare, the app)
+MAX_STEPS = 100_000
+#: largest seed accepted anywhere (numpy takes any non-negative int; 128 bits is plenty)
+MAX_SEED = 2**128 - 1
 
 #: longest message printed (a pasted megabyte of text must not flood the terminal)
 MAX_LINE = 600
@@ -98,6 +106,17 @@ def one_line(message: Any, limit: int = MAX_LINE) -> str:
     return text
 
 
+_EXTRA: list[type[BaseException]] = []
+
+
+def register_user_error(cls: type[BaseException]) -> type[BaseException]:
+    """Declare a plug-in's own exception class a user error (one line, exit 2). Usable as a
+    class decorator. Plug-ins may also simply raise :class:`UsageError` or ``ParameterError``."""
+    if cls not in _EXTRA:
+        _EXTRA.append(cls)
+    return cls
+
+
 def user_errors() -> tuple[type[BaseException], ...]:
     """Every exception class that means bad user input (each prints as one line, exit 2).
 
@@ -122,7 +141,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
             cls = getattr(mod, name, None)
             if isinstance(cls, type) and issubclass(cls, BaseException):
                 classes.append(cls)
-    return tuple(dict.fromkeys(classes))
+    return tuple(dict.fromkeys(classes + _EXTRA))
 
 
 def print_error(message: Any, prog: str = "circlesim") -> None:

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from circlesim.errors import MAX_SEED, MAX_STEPS
+
 from .seeds import canonical, design_seed, is_power_of_two, run_seed, short_hash
 
 __all__ = [
@@ -57,10 +59,8 @@ __all__ = [
 DEFAULT_RUNNER = "circlesim.sweep.worker:run_model"
 DEFAULT_STEPS = 180
 MAX_RUNS = 100_000
-MAX_STEPS = 100_000
 MAX_REPLICATIONS = 100_000
 MAX_VALUES = 10_000
-MAX_SEED = 2**128 - 1
 DESIGN_METHODS = ("sobol", "morris")
 
 TOP_KEYS = (
