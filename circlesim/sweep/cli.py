@@ -88,6 +88,9 @@ def register(subparsers) -> None:
                     help="sobol: also second-order indices (N*(2D+2) rows)")
     sp.add_argument("--levels", type=whole_number(2, 100), metavar="L",
                     help="morris: grid levels (even; default 4)")
+    sp.add_argument("--allow-code", action="store_true",
+                    help="let SPEC.toml name an unregistered runner ('package.module:function'):"
+                         " that runs code from the file; only for spec files you trust")
     sp.add_argument("--dry-run", action="store_true",
                     help="validate and print the plan, run nothing")
     sp.set_defaults(handler=handle_sweep, func=handle_sweep)
@@ -126,7 +129,9 @@ def _guard(prog: str, fn, args) -> int:
 def build_spec(args):
     from .spec import apply_flags, load_spec
 
-    base = load_spec(args.spec) if getattr(args, "spec", None) else None
+    spec_file = getattr(args, "spec", None)
+    base = load_spec(spec_file, allow_code=getattr(args, "allow_code", False)) \
+        if spec_file else None
     return apply_flags(
         base,
         scenarios=args.scenario or None,
