@@ -80,6 +80,8 @@ def run_from(args) -> dict:
     for cid in args.claim or []:
         if cid not in known:
             raise UsageError(f"--claim {cid!r}: allowed {', '.join(known)}")
+    # a kill (SIGTERM) stops like Ctrl-C: finished runs are committed, workers are shut down
+    old = _on_term(_interrupt)
     try:
         return run_atlas(args.claim, quick=args.quick, sizes=sizes_from(args),
                          seed=DEFAULT_SEED if args.seed is None else args.seed, out=args.out,
@@ -87,6 +89,23 @@ def run_from(args) -> dict:
                          progress=not args.no_progress and sys.stderr.isatty())
     except (SpecError, SweepConflict) as exc:
         raise UsageError(" ".join(str(exc).split())) from None
+    finally:
+        _on_term(old)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _on_term(handler):
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
@@ -130,6 +149,9 @@ def main_docs(argv=None) -> int:
     except UsageError as exc:
         print(f"make-claims-docs: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("make-claims-docs: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
     docs = Path(args.docs)
     figdir = docs.with_suffix("")
     Path(args.atlas).write_text(to_json(atlas), encoding="utf-8")

@@ -198,9 +198,10 @@ def markdown(atlas: dict, figures: str | None = "claims") -> str:
             lines.append(f"| {o['label']} | {o['claimed_direction']} | {_g(o['mean_a'])} | "
                          f"{_g(o['mean_b'])} | {_g(o['effect'])} [{_g(o['ci'][0])}, "
                          f"{_g(o['ci'][1])}] | {o['n']} |")
-        dec = ", ".join(f"{d['name']} ({d['importance']:.2f})" for d in r["deciding_parameters"])
+        dec = ", ".join(f"{d['name']} ({d['importance']:.2f})" for d in r["deciding_parameters"]
+                        if d["importance"] > 0)
         lines += ["", f"Deciding parameters (first-order share of the effect's variance): "
-                      f"{dec or 'none'}.", ""]
+                      f"{dec or 'none measurable'}.", ""]
         if figures:
             lines += [f"![{c['title']}]({figures}/{c['id']}.png)", ""]
     return "\n".join(lines) + "\n"

@@ -105,7 +105,7 @@ def first_order_importance(X: np.ndarray, y: np.ndarray, names: list[str],
     X, y = X[ok], y[ok]
     n = y.size
     out = []
-    if n < 4 or np.ptp(y) == 0:
+    if n < 16 or np.ptp(y) == 0:  # too few points to say anything: no importance
         return [{"name": name, "importance": 0.0} for name in names]
     bins = bins or max(2, min(10, n // 16))
     total = float(((y - y.mean()) ** 2).sum())
