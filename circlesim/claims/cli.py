@@ -29,6 +29,8 @@ def register(subparsers) -> None:
     add_run_arguments(p)
     p.add_argument("--json", metavar="PATH", help="write the atlas as JSON to PATH ('-' for "
                    "stdout, instead of the table)")
+    p.add_argument("--list", action="store_true",
+                   help="list the claims and their arms, run nothing")
     p.set_defaults(handler=_cmd_claims, func=_cmd_claims)
 
 
@@ -111,6 +113,14 @@ def _on_term(handler):
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .report import table, to_json
 
+    if args.list:
+        from .definitions import CLAIMS, robust_parameters
+
+        for c in CLAIMS:
+            print(f"{c.id:<21} {c.title}\n{'':<21} a: {c.label_a}  |  b: {c.label_b}  "
+                  f"({c.parameter}: {c.a} -> {c.b}; {len(robust_parameters(c))} parameters "
+                  "varied for robustness)")
+        return 0
     if args.json and args.json != "-":
         parent = Path(args.json).resolve().parent
         if not parent.is_dir():
