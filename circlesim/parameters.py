@@ -103,11 +103,13 @@ class ParamSpec:
         if self.kind == "int_list":
             if value is None:
                 return None
+            if isinstance(value, (str, bytes, dict)):
+                raise bad  # a string would be read character by character
             try:
                 items = tuple(value)
             except TypeError:
                 raise bad from None
-            if not items:
+            if not items or not all(_is_node_id(x) for x in items):
                 raise bad
             return items
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -129,6 +131,15 @@ class ParamSpec:
                 f"{self.name}={shown} is out of range: allowed {self.allowed()}",
             )
         return number
+
+
+def _is_node_id(x: Any) -> bool:
+    """A market node id: a whole number (generated market or numbered graph) or a text label."""
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, (int, str)):
+        return True
+    return hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu"
 
 
 def _fmt(x: float | None) -> str:
@@ -488,6 +499,12 @@ def _check_combinations(v: dict[str, Any]) -> None:
                 f"initial_members={v['initial_members']} is out of range: allowed 1 to "
                 f"market_size ({v['market_size']})",
             )
+    if v["initial_people"] is not None and len(set(v["initial_people"])) > v["max_members"]:
+        raise ParameterError(
+            "initial_people",
+            f"initial_people has {len(set(v['initial_people']))} distinct people: allowed at "
+            f"most max_members ({v['max_members']})",
+        )
     if v["initial_people"] is None and v["initial_members"] > v["max_members"]:
         raise ParameterError(
             "initial_members",
