@@ -15,6 +15,7 @@ them, never covers them) and is closed by default on narrow screens.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -297,7 +298,7 @@ def Charts(session: Session, labels, tick: int = 0):
 
 
 @solara.component
-def LiveView(session: Session, tick: solara.Reactive, labels):
+def LiveView(session: Session, tick: solara.Reactive, labels, generation: int = 0):
     """Everything that changes each day; the only part re-rendered while playing."""
     now = tick.value  # subscribe: re-render on every drawn frame
     session.rendered_tick = now  # read by the play loop (back-pressure)
@@ -592,10 +593,19 @@ def Simulator():
     status = solara.use_memo(lambda: solara.reactive(""), [])
     problem = solara.use_memo(lambda: solara.reactive(None), [])  # (generation, message)
     session = solara.use_memo(Session, [])  # per browser session, never module level
+    context = reacton.core.get_render_context(required=False)
+
+    def batch():
+        """One re-render for several changes (else each would restart the run on its own)."""
+        return context if context is not None else contextlib.nullcontext()
 
     def choose_scenario(name):
         if not name or name == scenario.value:
             return
+        with batch():
+            _choose_scenario(name)
+
+    def _choose_scenario(name):
         kept, kept_names, dropped = carry_edits(texts_a.value, scenario.value, name)
         texts_a.value = kept
         bits = []
@@ -609,6 +619,10 @@ def Simulator():
     def choose_compare(name):
         if name == compare.value:
             return
+        with batch():
+            _choose_compare(name)
+
+    def _choose_compare(name):
         if name and compare.value:
             kept, _, _ = carry_edits(texts_b.value, compare.value, name)
             texts_b.value = kept
@@ -695,6 +709,10 @@ def Simulator():
     solara.use_effect(push_url, [query])
 
     def show_claim(claim):
+        with batch():
+            _show_claim(claim)
+
+    def _show_claim(claim):
         from . import claims_view
 
         preset = claim.get("scenario") if claim.get("scenario") in names else first
@@ -750,8 +768,8 @@ def Simulator():
                 if tab.value == 0:
                     RunBar(session, playing, speed, stop_day, every, runto_text, runto,
                            runto_error, target, tick, problem, status, restart,
-                           busy_building)
-                    LiveView(session, tick, labels)
+                           busy_building, session.generation)
+                    LiveView(session, tick, labels, session.generation)
                 elif tab.value == 1:
                     ClaimsTab(show_claim)
                 elif tab.value == 2:
@@ -811,7 +829,7 @@ def Settings(scenarios, scenario, choose_scenario, compare, choose_compare, seed
 
 @solara.component
 def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto, runto_error,
-           target, tick, problem, status, restart, busy_building):
+           target, tick, problem, status, restart, busy_building, generation: int = 0):
     """Step, Play/Pause, Reset, run to day N; the play loop runs in a thread."""
 
     def safe_step(n: int = 1) -> bool:
@@ -931,7 +949,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
 
     running = playing.value or bool(target.value)
     with solara.Div(classes=["cs-bar"]):
-        DayLabel(session, tick)
+        DayLabel(session, tick, generation)
         solara.Button("Step", icon_name="mdi-skip-next", on_click=step,
                       disabled=running or busy_building, color="primary", outlined=True,
                       classes=["circlesim-step"])
@@ -951,7 +969,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
 
 
 @solara.component
-def DayLabel(session: Session, tick: solara.Reactive):
+def DayLabel(session: Session, tick: solara.Reactive, generation: int = 0):
     _ = tick.value
     solara.Text(f"Day {session.day if session.runs else 0}", classes=["circlesim-day"])
 

@@ -59,7 +59,8 @@ def _fallback_estimate(params) -> int:
     friendship in the market (20,000 people x 100 friends peaked at 138 MB) plus the members."""
     if getattr(params, "market_graph", None) is not None:
         return 0  # a loaded graph is already in memory
-    return int(70 * params.market_size * params.friends_mean + 4_000 * params.max_members)
+    members = min(params.max_members, params.market_size)  # a cap, bounded by the market
+    return int(70 * params.market_size * params.friends_mean + 2_000 * members)
 
 
 def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:

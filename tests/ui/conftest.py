@@ -21,6 +21,21 @@ import harness  # noqa: E402
 
 ARTIFACTS = harness.ARTIFACTS
 
+
+def _no_widget_stacks() -> None:
+    """Outside a server Solara records a stack trace for every widget it creates (to debug
+    orphaned widgets); that is half the time of a ``solara.render`` here. Tests skip it."""
+    try:
+        import types
+
+        import solara.comm
+    except ImportError:
+        return
+    solara.comm.traceback = types.SimpleNamespace(format_stack=lambda *a, **k: [])
+
+
+_no_widget_stacks()
+
 # without the ui extra there is nothing to test here
 collect_ignore_glob = []
 if importlib.util.find_spec("solara") is None:
