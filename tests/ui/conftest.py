@@ -72,11 +72,21 @@ def results_dir(tmp_path_factory) -> Path:
     return root
 
 
+ATLAS_FIXTURE = Path(__file__).parent / "fixtures" / "atlas.json"
+
+
 @pytest.fixture(scope="session")
 def ui_server(results_dir):
-    """The app, started as ``circlesim ui`` starts it, on a free port; yields its base URL."""
+    """The app, started as ``circlesim ui`` starts it, on a free port; yields its base URL.
+
+    One server for every browser test (the claims tab reads the fixture atlas)."""
+    import os
+
+    os.environ.setdefault("CIRCLESIM_CLAIMS_ATLAS", str(ATLAS_FIXTURE))  # read by the tests too
+    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir),
+           "CIRCLESIM_CLAIMS_ATLAS": os.environ["CIRCLESIM_CLAIMS_ATLAS"]}
     try:
-        with harness.ui_server({"CIRCLESIM_RESULTS_DIR": str(results_dir)}) as (url, log_path):
+        with harness.ui_server(env) as (url, log_path):
             yield url
             log_text = log_path.read_text()
     except harness.SetupError as exc:
@@ -129,7 +139,7 @@ def new_page(ui_browser, ui_server, request):
     """
     contexts = []
 
-    def make(viewport=None):
+    def make(viewport=None, query: str = ""):
         context = ui_browser.new_context(viewport=viewport or {"width": 1600, "height": 1000},
                                       accept_downloads=True)
         log = RequestLog()
@@ -141,7 +151,7 @@ def new_page(ui_browser, ui_server, request):
         page.set_default_timeout(20_000)
         page.request_log = log
         contexts.append((context, page, log))
-        page.goto(ui_server)
+        page.goto(ui_server + query)
         page.locator(".circlesim-day").wait_for(timeout=60_000)
         return page
 
