@@ -106,8 +106,9 @@ CSS = """
 .cs-present .circlesim-stat .l { font-size: 21px; }
 .cs-present .circlesim-stat .n { font-size: 40px; }
 .cs-present .circlesim-stat { min-width: 150px; }
-.cs-present .cs-network-col { flex-basis: 40%; width: 40%; }
-.cs-present .circlesim-charts { grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
+.cs-present .cs-network-col { flex-basis: 32%; width: 32%; }
+.cs-present .circlesim-charts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+.cs-present .circlesim-settings-toggle { display: none !important; }
 .cs-present .v-btn { font-size: 18px; }
 .cs-busy { display: inline-flex; align-items: center; gap: 6px; font-size: 15px; color: #0d3b66;
   opacity: 0; animation: cs-appear 0s linear 0.5s forwards; }
