@@ -721,6 +721,9 @@ def Simulator():
         label_b, edits_b = claims_view.arm_texts(claim, "b")
         note.value = f"Loaded the claim “{claim.get('title', claim['id'])}”: A = {label_a}, " \
                      f"B = {label_b}."
+        if (claim.get("changed") or {}).get("kind") == "switch":
+            note.value += (" Both arms run the same group: this claim compares channels, so read "
+                           "the cost chart's community and mass-media lines.")
         scenario.value = preset
         texts_a.value = edits_a
         compare.value = preset

@@ -155,19 +155,15 @@ def slider_range(spec) -> tuple[float, float, float] | None:
 
 def parse_whole(text, key: str, low: int = 0, high: int = 10**7) -> tuple[int | None, str | None]:
     """A whole number from a box (stop day, run to day, every N days): (value, None) or
-    (None, one-line message naming the box and what is allowed). Never raises."""
-    raw = str(text).strip().replace("_", "").replace(",", "")
-    allowed = f"allowed a whole number from {low:,} to {high:,}"
+    (None, one-line message naming the box and what is allowed). Never raises.
+
+    Uses the package's one whole-number parser (:func:`circlesim.errors.parse_whole_number`)."""
+    from circlesim.errors import UsageError, parse_whole_number
+
     try:
-        number = float(raw)
-    except ValueError:
-        return None, f"{key}={str(text)!r} is invalid: {allowed}"
-    if not math.isfinite(number) or not number.is_integer():
-        return None, f"{key}={text!s} is invalid: {allowed}"
-    value = int(number)
-    if not low <= value <= high:
-        return None, f"{key}={value} is out of range: {allowed}"
-    return value, None
+        return parse_whole_number(str(text), key, low, high), None
+    except UsageError as exc:
+        return None, str(exc)
 
 
 # ------------------------------------------------------------------------- carrying edits

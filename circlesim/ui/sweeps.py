@@ -29,7 +29,9 @@ __all__ = [
     "varying_parameters",
 ]
 
-ID_COLUMNS = ("run_id", "scenario", "point", "replication", "seed", "step")
+from circlesim.sweep.store import ID_COLUMNS as _RUN_IDS  # noqa: E402 - the one set of ids
+
+ID_COLUMNS = (*_RUN_IDS, *(c for c in ("step",) if c not in _RUN_IDS))
 MAX_GROUPS = 8  # lines on one chart, beyond which it stops being readable
 #: Most rows the viewer reads from one folder (``$CIRCLESIM_UI_SWEEP_MAX_ROWS``); beyond it the
 #: chart shows the first rows and says so. With a handful of columns this stays ~50 MB.
@@ -253,15 +255,13 @@ def summarise(runs: pd.DataFrame, metric: str) -> pd.DataFrame:
     Groups are the scenarios and grid points (see :func:`group_labels`); the interval is
     mean ± t(0.975, n-1) · sd / sqrt(n) over a group's runs (its replications).
     """
-    from scipy import stats
+    from circlesim.stats import half_width
 
     frame = pd.DataFrame({"group": group_labels(runs), "step": runs["step"],
                           "value": pd.to_numeric(runs[metric], errors="coerce")})
     out = frame.groupby(["group", "step"], sort=True)["value"].agg(["mean", "std", "count"])
     out = out.reset_index()
-    n = out["count"].to_numpy(float)
-    t = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)), np.nan)
-    half = t * out["std"].to_numpy(float) / np.sqrt(np.maximum(n, 1))
+    half = np.asarray(half_width(out["std"].to_numpy(float), out["count"].to_numpy(float)))
     out["low"] = out["mean"] - half
     out["high"] = out["mean"] + half
     return out

@@ -79,12 +79,14 @@ ATLAS_FIXTURE = Path(__file__).parent / "fixtures" / "atlas.json"
 def ui_server(results_dir):
     """The app, started as ``circlesim ui`` starts it, on a free port; yields its base URL.
 
-    One server for every browser test (the claims tab reads the fixture atlas)."""
+    One server for every browser test; the claims tab reads the packaged atlas
+    (``circlesim.claims.load_atlas()``), or the fixture if this copy has none."""
     import os
 
-    os.environ.setdefault("CIRCLESIM_CLAIMS_ATLAS", str(ATLAS_FIXTURE))  # read by the tests too
-    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir),
-           "CIRCLESIM_CLAIMS_ATLAS": os.environ["CIRCLESIM_CLAIMS_ATLAS"]}
+    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir)}
+    if importlib.util.find_spec("circlesim.claims") is None:
+        env["CIRCLESIM_CLAIMS_ATLAS"] = str(ATLAS_FIXTURE)
+    os.environ.pop("CIRCLESIM_CLAIMS_ATLAS", None)
     try:
         with harness.ui_server(env) as (url, log_path):
             yield url

@@ -179,7 +179,7 @@ def test_bad_field_value_shows_message_next_to_field(new_page):
         box.fill(bad)
         box.press("Enter")
         page.locator(".circlesim-stop-day .v-messages__message",
-                     has_text=bad).wait_for()
+                     has_text=f"{bad}").wait_for()
     # the page still works with the last valid settings
     click_step(page, 1)
     assert day(page) == 1
@@ -310,18 +310,37 @@ def test_the_url_reproduces_the_view(new_page, ui_server):
                            " && location.search.includes('a.share_probability=0.3')")
 
 
-def test_claims_tab_and_show_me(new_page):
+def atlas_claims() -> list:
+    import importlib.util
     import json
-    import os
+    from pathlib import Path
+
+    if importlib.util.find_spec("circlesim.claims") is None:
+        return json.loads((Path(__file__).parent / "fixtures" / "atlas.json").read_text())[
+            "claims"]
+    from circlesim.claims import load_atlas
+
+    return load_atlas()["claims"]
+
+
+def test_claims_tab_and_show_me(new_page):
+    """Every claim of the atlas is listed; "show me" loads both arms into Compare."""
+    from circlesim.ui.claims_view import arm_texts
 
     page = new_page()
     page.locator(".circlesim-tab-claims").click()
-    claims = json.loads(open(os.environ["CIRCLESIM_CLAIMS_ATLAS"]).read())["claims"]
+    claims = atlas_claims()
     page.locator(".cs-claim").first.wait_for()
     assert page.locator(".cs-claim").count() == len(claims)
-    page.locator(".circlesim-show-claim").nth(1).click()
+    for claim in claims:
+        assert claim["verdict"] in page.locator(f".circlesim-claim-{claim['id']}").inner_text()
+    # a claim whose arms differ in a setting the app shows
+    claim = next(c for c in claims if arm_texts(c, "a")[1] != arm_texts(c, "b")[1])
+    page.locator(f".circlesim-claim-{claim['id']} .circlesim-show-claim").click()
     page.locator(".circlesim-network-b svg").wait_for()
     legend = page.locator(".circlesim-legend").inner_text()
-    assert "share probability 0.05" in legend and "share probability 0.3" in legend
+    name = claim["changed"]["parameter"].replace("_", " ")
+    assert legend.count(name) >= 1, legend  # the arm that differs from the preset names it
+    assert "Loaded the claim" in page.locator(".circlesim-restart").inner_text()
     # charts carry hover values
     assert page.locator(".circlesim-chart-members svg title").count() >= 1
