@@ -48,8 +48,9 @@ DEFAULT_SPEED = "5/s"
 DEFAULT_STOP_DAY = 180
 NO_COMPARE = ""
 NO_COMPARE_TEXT = "(no comparison)"
-#: Builds expected to need more memory than this run in the background with a busy sign.
-SYNC_BUILD_BYTES = 300 * 1024**2
+#: Builds expected to need more memory than this run in the background with a busy sign
+#: (memory tracks build time: the default market, ~140 MB, builds in about 0.4 s).
+SYNC_BUILD_BYTES = 160 * 1024**2
 #: One batch of "run to day N" / "draw every N days" steps at most this long (s) before the
 #: page is drawn and a Pause can get through.
 BATCH_SECONDS = 0.25
@@ -134,6 +135,16 @@ CSS = """
 .cs-doc { white-space: pre-wrap; font-size: 14px; max-width: 1000px; background: #fafafa;
   padding: 10px; border: 1px solid #ddd; }
 """
+
+
+def bump(tick: solara.Reactive, session: Session) -> int:
+    """Ask for a new frame: one render pass for every view that follows ``tick`` (set outside a
+    batch, each follower would start a pass of its own)."""
+    context = session.render_context
+    with context if context is not None else contextlib.nullcontext():
+        frame = tick.value + 1
+        tick.value = frame
+    return frame
 
 
 # --------------------------------------------------------------------------------- controls
@@ -321,9 +332,12 @@ def LiveView(session: Session, tick: solara.Reactive, labels, generation: int = 
 
 
 @solara.component
-def Exports(session: Session, tick: solara.Reactive, labels):
-    """Downloads: daily CSV (with parameter values), JSON sidecar, member table, chart SVGs."""
-    _ = tick.value
+def Exports(session: Session, labels, generation: int = 0):
+    """Downloads: daily CSV (with parameter values), JSON sidecar, member table, chart SVGs.
+
+    Re-rendered only when the runs are rebuilt, not on every step (a download button given new
+    data re-renders itself several times: too slow for every frame); the data is made when
+    the button is pressed, so it is always the current day's."""
     chart = solara.use_reactive(CHARTS[0].key)
     runs = session.runs
     solara.Text("Export", style={"font-weight": "600", "font-size": "16px"})
@@ -349,8 +363,7 @@ def Exports(session: Session, tick: solara.Reactive, labels):
     rv.Select(label="Chart", items=[{"text": t, "value": k} for k, t in titles.items()],
               v_model=chart.value, on_v_model=chart.set, dense=True, hide_details=True,
               class_="circlesim-chart-choice")
-    day = session.day
-    solara.FileDownload(data=chart_svg, filename=f"circlesim-{chart.value}-day{day}.svg",
+    solara.FileDownload(data=chart_svg, filename=f"circlesim-{chart.value}.svg",
                         label="Download chart (SVG)", icon_name="mdi-chart-line",
                         mime_type="image/svg+xml")
 
@@ -687,7 +700,7 @@ def Simulator():
         announce(old, old_day)
         target.value = 0
         status.value = ""
-        tick.value = tick.value + 1
+        bump(tick, session)
         return True
 
     building = solara.use_thread(build_in_background, dependencies=[wanted, big],
@@ -828,7 +841,7 @@ def Settings(scenarios, scenario, choose_scenario, compare, choose_compare, seed
         ParameterForm(compare.value, texts_b, errors, opened, frozenset(form_b.overrides))
     else:
         ParameterForm(scenario.value, texts_a, errors, opened, frozenset(form_a.overrides))
-    Exports(session, tick, labels)
+    Exports(session, labels, session.generation)
 
 
 @solara.component
@@ -855,8 +868,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
         lock = getattr(session.render_context, "thread_lock", None)
         while lock is not None and lock.locked() and not cancel.is_set():
             cancel.wait(0.001)
-        frame = tick.value + 1
-        tick.value = frame
+        frame = bump(tick, session)
         waited = time.perf_counter()
         while (session.rendered_tick < frame and not cancel.is_set()
                and time.perf_counter() - waited < 2.0):
@@ -922,9 +934,10 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
                       intrusive_cancel=False)
 
     def step():
-        status.value = ""
+        if status.value:
+            status.value = ""
         if safe_step():
-            tick.value = tick.value + 1
+            bump(tick, session)
 
     def reset():
         playing.value = False
@@ -934,7 +947,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
         day = session.day
         session.reset()
         restart.value = f"Reset: back to day 0 (was day {day}), same settings."
-        tick.value = tick.value + 1
+        bump(tick, session)
 
     def pause():
         playing.value = False

@@ -241,7 +241,7 @@ class Run:
 
     def csv_filename(self, kind: str = "daily", ext: str = "csv") -> str:
         edited = "-edited" if self.spec.overrides else ""
-        return (f"circlesim-{self.spec.scenario}{edited}-seed{self.spec.seed}-day{self.day}"
+        return (f"circlesim-{self.spec.scenario}{edited}-seed{self.spec.seed}"
                 + ("" if kind == "daily" else f"-{kind}") + f".{ext}")
 
 

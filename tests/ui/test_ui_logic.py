@@ -254,7 +254,7 @@ def test_exports_carry_parameters_seed_and_versions():
     assert {"circlesim", "mesa", "numpy", "python"} <= set(side["versions"])
     members = pd.read_csv(__import__("io").StringIO(session.a.members_csv()))
     assert list(members.columns) == list(session.a.model.members_frame().columns)
-    assert session.a.csv_filename("members").endswith("-seed3-day4-members.csv")
+    assert session.a.csv_filename("members") == "circlesim-baseline-edited-seed3-members.csv"
 
 
 def test_stop_reasons():
