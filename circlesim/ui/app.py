@@ -53,7 +53,7 @@ NO_COMPARE_TEXT = "(no comparison)"
 SYNC_BUILD_BYTES = 160 * 1024**2
 #: One batch of "run to day N" / "draw every N days" steps at most this long (s) before the
 #: page is drawn and a Pause can get through.
-BATCH_SECONDS = 0.25
+BATCH_SECONDS = 0.4
 MAX_DAY = 100_000
 
 CSS = """
@@ -602,6 +602,7 @@ def Simulator():
     present = solara.use_reactive(False)
     note = solara.use_reactive("")  # added to the next restart announcement
     restart = solara.use_reactive("")
+    rebuild = solara.use_reactive(0)  # a Reset of a run too big to rebuild while drawing
     # plain reactives (not use_reactive): only the components that read them re-render
     tick = solara.use_memo(lambda: solara.reactive(0), [])
     status = solara.use_memo(lambda: solara.reactive(""), [])
@@ -689,7 +690,10 @@ def Simulator():
             errors_a[key if key else FORM] = str(exc)
 
     def build_in_background(cancel):
-        if wanted is None or not big or (session.spec_a, session.spec_b) == wanted:
+        if wanted is None or not big:
+            return None
+        same = (session.spec_a, session.spec_b) == wanted
+        if same and session.reset_token == rebuild.value:
             return None
         playing.value = False
         old, old_day = (session.spec_a, session.spec_b), session.day
@@ -697,13 +701,17 @@ def Simulator():
         if cancel.is_set():
             return None
         session.install(wanted, runs)
-        announce(old, old_day)
+        session.reset_token = rebuild.value
+        if same:
+            restart.value = f"Reset: back to day 0 (was day {old_day}), same settings."
+        else:
+            announce(old, old_day)
         target.value = 0
         status.value = ""
         bump(tick, session)
         return True
 
-    building = solara.use_thread(build_in_background, dependencies=[wanted, big],
+    building = solara.use_thread(build_in_background, dependencies=[wanted, big, rebuild.value],
                                  intrusive_cancel=False)
     busy_building = big and building.state == solara.ResultState.RUNNING
     if building.state == solara.ResultState.ERROR and building.error is not None:
@@ -785,7 +793,8 @@ def Simulator():
                 if tab.value == 0:
                     RunBar(session, playing, speed, stop_day, every, runto_text, runto,
                            runto_error, target, tick, problem, status, restart,
-                           busy_building, session.generation)
+                           busy_building, session.generation,
+                           (lambda: rebuild.set(rebuild.value + 1)) if big else None)
                     LiveView(session, tick, labels, session.generation)
                 elif tab.value == 1:
                     ClaimsTab(show_claim)
@@ -846,7 +855,8 @@ def Settings(scenarios, scenario, choose_scenario, compare, choose_compare, seed
 
 @solara.component
 def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto, runto_error,
-           target, tick, problem, status, restart, busy_building, generation: int = 0):
+           target, tick, problem, status, restart, busy_building, generation: int = 0,
+           rebuild_in_background=None):
     """Step, Play/Pause, Reset, run to day N; the play loop runs in a thread."""
 
     def safe_step(n: int = 1) -> bool:
@@ -944,6 +954,9 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
         target.value = 0
         problem.value = None
         status.value = ""
+        if rebuild_in_background is not None:  # a big model: rebuilt with a busy sign
+            rebuild_in_background()
+            return
         day = session.day
         session.reset()
         restart.value = f"Reset: back to day 0 (was day {day}), same settings."

@@ -80,7 +80,10 @@ def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:
         budget = None
     if budget is not None and hasattr(budget, "check_memory"):
         try:
-            budget.check_memory(params, limit_bytes=limit)
+            try:
+                budget.check_memory(params, limit_bytes=limit)
+            except TypeError:  # an estimate that wants a mapping rather than Parameters
+                budget.check_memory(params.to_dict(), limit_bytes=limit)
         except ParameterError as exc:
             return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
         return None
@@ -257,6 +260,7 @@ class Session:
     generation: int = 0  # bumped on every rebuild
     rendered_tick: int = 0  # the last frame the page drew (the play loop waits for it)
     render_context: Any = None  # the page's render context (its lock tells a pass is running)
+    reset_token: int = 0  # the page's reset request the runs were (re)built for
 
     def configure(self, spec_a: RunSpec, spec_b: RunSpec | None = None) -> bool:
         """Rebuild the runs if what to build changed; return whether it did."""

@@ -295,6 +295,10 @@ def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
     first.locator(".circlesim-busy").wait_for(state="detached", timeout=60_000)
     assert "market_size = 60000" in first.locator(".circlesim-restart").inner_text()
     click_step(first, 1)
+    first.locator(".circlesim-reset").click()  # a big model is rebuilt in the background too
+    first.locator(".circlesim-restart", has_text="Reset: back to day 0 (was day 1)").wait_for(
+        timeout=60_000)
+    assert day(first) == 0
 
 
 def test_the_url_reproduces_the_view(new_page, ui_server):
