@@ -313,6 +313,9 @@ def Charts(session: Session, labels, tick: int = 0):
 def LiveView(session: Session, tick: solara.Reactive, labels, generation: int = 0):
     """Everything that changes each day; the only part re-rendered while playing."""
     now = tick.value  # subscribe: re-render on every drawn frame
+    # the runs' own labels: a background build may have replaced the runs since the page
+    # computed ``labels``
+    labels = [r.spec.label for r in session.runs] or labels
     session.rendered_tick = now  # read by the play loop (back-pressure)
     session.render_context = reacton.core.get_render_context(required=False)
     day = session.day if session.runs else 0

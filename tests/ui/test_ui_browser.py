@@ -208,12 +208,21 @@ def test_sweep_viewer_draws_confidence_bands(new_page):
 ABOVE_THE_FOLD = [".circlesim-day", ".circlesim-stats", "svg.circlesim-network"]
 
 
-def in_view(page, selector: str) -> bool:
-    box = page.locator(selector).first.bounding_box()
+def in_view(page, selector: str, tries: int = 10) -> bool:
+    """Whether the element is entirely inside the viewport. While playing, the drawings are
+    replaced every frame, so a measurement can fall between two frames: try a few times."""
     size = page.viewport_size
-    return (box is not None and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0
-            and box["x"] + box["width"] <= size["width"] + 0.5
-            and box["y"] + box["height"] <= size["height"] + 0.5)
+    for _ in range(tries):
+        try:
+            box = page.locator(selector).first.bounding_box(timeout=2_000)
+        except Exception:  # replaced while measured
+            box = None
+        if box is not None and box["width"] > 0:
+            return (box["x"] >= 0 and box["y"] >= 0
+                    and box["x"] + box["width"] <= size["width"] + 0.5
+                    and box["y"] + box["height"] <= size["height"] + 0.5)
+        page.wait_for_timeout(100)
+    return False
 
 
 def smallest_chart_text(page) -> float:
@@ -298,7 +307,7 @@ def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
     first.locator(".circlesim-reset").click()  # a big model is rebuilt in the background too
     first.locator(".circlesim-restart", has_text="Reset: back to day 0 (was day 1)").wait_for(
         timeout=60_000)
-    assert day(first) == 0
+    wait_day(first, "d === 0")
 
 
 def test_the_url_reproduces_the_view(new_page, ui_server):
