@@ -75,13 +75,13 @@ for label, preset in ARMS.items():
     print("   changes:", scenario.parameters or "none (the defaults)")
 
 # %% [markdown]
-# Each arm runs for 80 days, 20 seeds, cap lifted, in a market of 10,000 people (half the
+# Each arm runs for 60 days, 20 seeds, cap lifted, in a market of 10,000 people (half the
 # default, to keep the runs quick). A second copy of each arm has the organiser stop
-# everything — posting, answering, paying — on day 40 (`organiser_stops_at=40`). The seeds
+# everything — posting, answering, paying — on day 30 (`organiser_stops_at=30`). The seeds
 # are the same in every arm.
 
 # %%
-DAYS, STOP, MARKET = 80, 40, 10_000
+DAYS, STOP, MARKET = 60, 30, 10_000
 stays = {label: kit.replicate(DAYS, preset, max_members=kit.OPEN, market_size=MARKET)
          for label, preset in ARMS.items()}
 leaves = {label: kit.replicate(DAYS, preset, max_members=kit.OPEN, market_size=MARKET,
@@ -91,9 +91,9 @@ centralization = {label: kit.mean_ci(kit.final(stays[label], "centralization"))
                   for label in ARMS}
 
 # %% [markdown]
-# What do the networks look like? One run of each of the first two arms on day 40 (each dot a
+# What do the networks look like? One run of each of the first two arms on day 30 (each dot a
 # member, coloured by engagement: yellow = enthusiastic, purple = indifferent; the red dot is
-# the organiser), and the centralization of all 20 runs on day 80 (1 = a perfect star).
+# the organiser), and the centralization of all 20 runs on day 60 (1 = a perfect star).
 
 
 # %%
@@ -164,7 +164,7 @@ assert late["self-running"].high < early["self-running"].low, "members take over
 assert spend["self-running"].high < spend["strong centre"].low, "self-running costs less"
 
 # %% [markdown]
-# ## 3. The organiser leaves on day 40
+# ## 3. The organiser leaves on day 30
 
 # %%
 fig, ax = kit.figure(f"The organiser stops on day {STOP}: members with and without the centre")
@@ -201,15 +201,16 @@ assert lost["strong centre"].low > lost["self-running"].high, "the star depends 
 # **The claims atlas** on weakening the centre and on self-operation:
 
 # %%
-kit.say(kit.atlas_note("centre"))
-kit.say(kit.atlas_note("self"))
+kit.say(kit.atlas_note("weak_centre"))
+kit.say(kit.atlas_note("self_running"))
+kit.say(kit.atlas_note("multi_directional"))
 
 # %% [markdown]
 # ## Exercises
 #
 # **2.1 A star without a busy organiser.** The `organiser-leaves` preset asks: "Try it with
-# `centre_strength = 1` as well." Change `CENTRE_EX` and compare members on day 80 when the
-# organiser leaves on day 40.
+# `centre_strength = 1` as well." Change `CENTRE_EX` and compare members on day 60 when the
+# organiser leaves on day 30.
 
 # %%
 CENTRE_EX = 1.0       # try 0.0, 0.3 (the default), 1.0
@@ -229,10 +230,10 @@ kit.answer("2.1", f"Members on day {DAYS} with centre_strength = 1, organiser go
 
 # %% [markdown]
 # **2.2 Leaving early.** Change `STOP_EX`, the day the organiser of the self-running group
-# stops. Does a group that has had only 10 or 20 days with its organiser run itself too?
+# stops. Does a group that has had only 5 or 15 days with its organiser run itself too?
 
 # %%
-STOP_EX = 20          # try 5, 20, 40
+STOP_EX = 15          # try 5, 15, 30
 ex = kit.replicate(DAYS, "self-running", seeds=range(3), max_members=kit.OPEN,
                    market_size=MARKET, organiser_stops_at=STOP_EX)
 print(f"self-running, organiser stops on day {STOP_EX}: members on day {DAYS}, 3 seeds:",
@@ -240,7 +241,7 @@ print(f"self-running, organiser stops on day {STOP_EX}: members on day {DAYS}, 3
 
 # %% tags=["teacher"]
 early_stop = kit.replicate(DAYS, "self-running", seeds=range(10), max_members=kit.OPEN,
-                           market_size=MARKET, organiser_stops_at=20)
-kit.answer("2.2", f"Self-running group, organiser stops on day 20: members on day {DAYS} "
+                           market_size=MARKET, organiser_stops_at=15)
+kit.answer("2.2", f"Self-running group, organiser stops on day 15: members on day {DAYS} "
            "(seeds 0-9):", kit.mean_ci(kit.final(early_stop, "members")), ".0f",
            note=f"stopping on day {STOP}: {kit.mean_ci(members_leave['self-running'][:10]).mean:.0f}")

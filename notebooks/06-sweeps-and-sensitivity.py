@@ -63,13 +63,14 @@ FOUNDERS = PARAMETERS["initial_members"].default
 # ## 1. Replications: one run is an anecdote
 #
 # The same parameters with different seeds give different groups, because who shares, who
-# joins and who leaves is random. Twenty runs of the baseline, 90 days. Below: every run as
-# a dot, and the mean of the first *n* runs with its 95% CI for growing *n*.
+# joins and who leaves is random. Twenty runs of the baseline, 90 days, in a market of 10,000
+# people (half the default, to keep the runs quick). Below: every run as a dot, and the mean
+# of the first *n* runs with its 95% CI for growing *n*.
 
 # %%
-DAYS = 90
+DAYS, SMALL = 90, 10_000
 CAP = 1_000     # high enough to be rarely reached in 90 days, low enough to keep runs fast
-base = kit.replicate(DAYS, max_members=CAP)
+base = kit.replicate(DAYS, max_members=CAP, market_size=SMALL)
 repl = kit.final(base, "members")
 N_VALUES = [3, 5, 10, 20]
 by_n = [kit.mean_ci(repl.iloc[:n]) for n in N_VALUES]
@@ -107,7 +108,8 @@ assert by_n[-1].high - by_n[-1].low < by_n[0].high - by_n[0].low, "more runs, na
 DEFAULT_SHARE = PARAMETERS["share_probability"].default
 FACTORS = [0.25, 0.5, 1.0, 1.5]
 sweep = {f: (base if f == 1.0 else
-             kit.replicate(DAYS, max_members=CAP, share_probability=DEFAULT_SHARE * f))
+             kit.replicate(DAYS, max_members=CAP, market_size=SMALL,
+                           share_probability=DEFAULT_SHARE * f))
          for f in FACTORS}
 size = {f: kit.mean_ci(kit.final(frame, "members")) for f, frame in sweep.items()}
 fig, ax = kit.figure(f"Members after {DAYS} days by how often members share")
@@ -129,17 +131,17 @@ assert size[0.25].high < size[1.5].low, "more sharing, more members"
 # %% [markdown]
 # ## 3. Morris screening: which parameters matter most?
 #
-# A grid over six parameters would need thousands of runs. The **Morris method** moves one
+# A grid over five parameters would need thousands of runs. The **Morris method** moves one
 # parameter at a time along random *trajectories* through the parameter space and records
 # each step's *elementary effect* on the outcome. For each parameter:
 #
 # * **μ\*** (mu-star), the mean absolute elementary effect: how much it matters;
 # * **σ**, their standard deviation: how much its effect depends on the other parameters.
 #
-# With *k* parameters and *r* trajectories it takes *r (k + 1)* runs — here 20 × 7 = 140.
+# With *k* parameters and *r* trajectories it takes *r (k + 1)* runs — here 20 × 6 = 120.
 # Each trajectory has its own seed (so the 20 trajectories are 20 seeds) and within a
 # trajectory the seed is fixed, so each step's effect comes from the parameter, not from luck.
-# The outcome is log10 of the members after 60 days, in a market of 5,000 people to keep
+# The outcome is log10 of the members after 40 days, in a market of 5,000 people to keep
 # the runs quick.
 
 # %%
@@ -155,13 +157,11 @@ RANGES = {                             # low, high: plausible ranges around the 
     "join_probability": span("join_probability", 0.4, 1.6),
     "contagion": span("contagion", 0, 2.5),
     "campaign_tone": (0.3, 1.0),
-    "reply_probability": (0.05, 0.5),
 }
 HUMAN = {"share_probability": "how often members share",
          "reach_probability": "friends who see a share",
          "join_probability": "exposed people who join",
-         "contagion": "emotional contagion", "campaign_tone": "tone of the campaign",
-         "reply_probability": "how often members reply"}
+         "contagion": "emotional contagion", "campaign_tone": "tone of the campaign"}
 TRAJECTORIES, K = 20, len(RANGES)
 problem = {"num_vars": K, "names": list(RANGES), "bounds": list(RANGES.values())}
 design = morris_sample.sample(problem, N=TRAJECTORIES, num_levels=4, seed=1)
@@ -169,10 +169,10 @@ outcomes = []
 for row, point in enumerate(design):
     model = CommunityModel(rng=row // (K + 1), max_members=CAP, market_size=5_000,
                            **dict(zip(RANGES, map(float, point))))
-    model.run(60)
+    model.run(40)
     outcomes.append(model.to_frame().iloc[-1])
 outcomes = pd.DataFrame(outcomes).reset_index(drop=True)
-print(f"{len(design)} runs; members after 60 days range from "
+print(f"{len(design)} runs; members after 40 days range from "
       f"{outcomes.members.min():.0f} to {outcomes.members.max():.0f}")
 
 
@@ -207,7 +207,7 @@ kit.say(f"""**In these runs.** The most influential parameter for the group's si
 size by about {10 ** first.mean:.1f} on average), followed by {HUMAN[ranking.index[1]]} and
 {HUMAN[ranking.index[2]]}. The three levers of word of mouth — how often members share, how
 many friends see a share, how many of those join — have a mean μ\\* of {spread_mean:.2f},
-against {other_mean:.2f} for the other three. Note the width of the CIs: a ranking from 20
+against {other_mean:.2f} for the other two. Note the width of the CIs: a ranking from 20
 trajectories separates big effects from small ones, not neighbours.""")
 
 # %%

@@ -63,17 +63,19 @@ print("mass-media preset changes:", load_scenario("mass-media").parameters)
 # %% [markdown]
 # ## 1. Two arms, one difference
 #
-# 90 days, the same 20 seeds, cap lifted. A third arm is the `mass-media` preset as it is
+# 90 days, the same 20 seeds, cap lifted, in a market of 10,000 people (half the default, to
+# keep the runs quick). A third arm is the `mass-media` preset as it is
 # (one-way *and* organiser posts reaching only tied members), to see what the unfair
 # comparison would have told us.
 
 # %%
 DAYS = 90
+QUICK = {"max_members": kit.OPEN, "market_size": 10_000}
 ARMS = {
-    "two-way (broadcast on)": kit.replicate(DAYS, max_members=kit.OPEN, broadcast=True),
-    "one-way (broadcast on)": kit.replicate(DAYS, max_members=kit.OPEN, broadcast=True,
+    "two-way (broadcast on)": kit.replicate(DAYS, **QUICK, broadcast=True),
+    "one-way (broadcast on)": kit.replicate(DAYS, **QUICK, broadcast=True,
                                             interaction=False),
-    "one-way preset (broadcast off)": kit.replicate(DAYS, "mass-media", max_members=kit.OPEN),
+    "one-way preset (broadcast off)": kit.replicate(DAYS, "mass-media", **QUICK),
 }
 COLOURS = ["#1f77b4", "#ff7f0e", "#7f7f7f"]
 fig, axes = kit.figure("Two-way vs one-way, equal reach of the organiser's posts", ncols=3,
@@ -138,7 +140,7 @@ assert ARMS["two-way (broadcast on)"].replies.sum() > 0
 # **The claims atlas** on two-way interaction:
 
 # %%
-kit.say(kit.atlas_note("two-way"))
+kit.say(kit.atlas_note("two_way"))
 
 # %% [markdown]
 # ## Exercises
@@ -149,14 +151,14 @@ kit.say(kit.atlas_note("two-way"))
 
 # %%
 REWARD_EX = 0.0       # try 0.0, 0.15 (default), 0.4
-ex = kit.replicate(DAYS, seeds=range(3), max_members=kit.OPEN, broadcast=True,
+ex = kit.replicate(DAYS, seeds=range(3), **QUICK, broadcast=True,
                    reply_reward=REWARD_EX)
 print(f"reply_reward = {REWARD_EX}, 3 seeds: two-way members "
       f"{kit.final(ex, 'members').mean():.0f}; one-way on the same seeds "
       f"{one[f'members on day {DAYS}'].iloc[:3].mean():.0f}")
 
 # %% tags=["teacher"]
-no_reward = kit.replicate(DAYS, seeds=range(10), max_members=kit.OPEN, broadcast=True,
+no_reward = kit.replicate(DAYS, seeds=range(10), **QUICK, broadcast=True,
                           reply_reward=0.0)
 kit.answer("7.1", "Two-way with reply_reward = 0 minus one-way: members on day "
            f"{DAYS} (seeds 0-9):",

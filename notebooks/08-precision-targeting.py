@@ -67,18 +67,21 @@ WIDTH = PARAMETERS["niche_width"].default
 # %% [markdown]
 # ## 2. Four arms, one factor each
 #
-# 90 days, the same 20 seeds, the normal group cap of 500:
+# 90 days, the same 20 seeds, the normal group cap of 500, in a market of 10,000 people (half
+# the default, to keep the runs quick):
 #
 # * a narrow niche (`niche_width` halved), the baseline, a broad niche (`niche_width` × 5);
 # * the baseline with `interest_gating` off (anyone exposed may join).
 
 # %%
-DAYS = 90
+DAYS, SMALL = 90, 10_000
 ARMS = {
-    f"narrow niche ({WIDTH / 2:g})": kit.replicate(DAYS, niche_width=WIDTH / 2),
-    f"baseline ({WIDTH:g})": kit.replicate(DAYS),
-    f"broad niche ({WIDTH * 5:g})": kit.replicate(DAYS, niche_width=WIDTH * 5),
-    "no interest gating": kit.replicate(DAYS, interest_gating=False),
+    f"narrow niche ({WIDTH / 2:g})": kit.replicate(DAYS, market_size=SMALL,
+                                                   niche_width=WIDTH / 2),
+    f"baseline ({WIDTH:g})": kit.replicate(DAYS, market_size=SMALL),
+    f"broad niche ({WIDTH * 5:g})": kit.replicate(DAYS, market_size=SMALL,
+                                                  niche_width=WIDTH * 5),
+    "no interest gating": kit.replicate(DAYS, market_size=SMALL, interest_gating=False),
 }
 COLOURS = ["#2ca02c", "#1f77b4", "#ff7f0e", "#7f7f7f"]
 fig, axes = kit.figure("Precision vs size: narrow, baseline, broad, no gating", ncols=3,
@@ -131,8 +134,7 @@ assert kit.difference(ungated[conv_key], base[conv_key]).above_zero, \
 # **The claims atlas** on precision:
 
 # %%
-kit.say(kit.atlas_note("precis"))
-kit.say(kit.atlas_note("precise", "customer"))
+kit.say(kit.atlas_note("precision"))
 
 # %% [markdown]
 # ## Exercises
@@ -143,12 +145,12 @@ kit.say(kit.atlas_note("precise", "customer"))
 
 # %%
 HOMOPHILY_EX = 0.4    # try 0.0, 0.4, 0.8 (default), 1.0
-ex = kit.replicate(DAYS, seeds=range(3), friend_homophily=HOMOPHILY_EX)
+ex = kit.replicate(DAYS, seeds=range(3), market_size=SMALL, friend_homophily=HOMOPHILY_EX)
 print(f"friend_homophily = {HOMOPHILY_EX}, 3 seeds: members in the niche "
       f"{kit.final(ex, 'niche_share').mean():.0%}, members {kit.final(ex, 'members').mean():.0f}")
 
 # %% tags=["teacher"]
-loose = kit.replicate(DAYS, seeds=range(10), friend_homophily=0.4)
+loose = kit.replicate(DAYS, seeds=range(10), market_size=SMALL, friend_homophily=0.4)
 kit.answer("8.1", "friend_homophily 0.4 minus the baseline: share of members in the niche "
            "(seeds 0-9):",
            kit.difference(kit.final(loose, "niche_share"), base[niche_key].iloc[:10]), "+.1%")

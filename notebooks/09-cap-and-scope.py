@@ -64,12 +64,14 @@ for name in ["max_members", "niche_width"]:
 # ## 1. Growth against niche width
 #
 # Three niche widths (half the default, the default, three times it), cap lifted so that the
-# niche alone sets the scope, 90 days, the same 20 seeds.
+# niche alone sets the scope, 90 days, the same 20 seeds, in a market of 10,000 people (half
+# the default, to keep the runs quick).
 
 # %%
-DAYS = 90
+DAYS, SMALL = 90, 10_000
 FACTORS = [0.5, 1.0, 3.0]
-WIDE = {f: kit.replicate(DAYS, max_members=kit.OPEN, niche_width=WIDTH * f) for f in FACTORS}
+WIDE = {f: kit.replicate(DAYS, market_size=SMALL, max_members=kit.OPEN, niche_width=WIDTH * f)
+        for f in FACTORS}
 size = {f: kit.mean_ci(kit.final(frame, "members")) for f, frame in WIDE.items()}
 niche = {f: kit.mean_ci(kit.final(frame, "niche_share")) for f, frame in WIDE.items()}
 engagement = {f: kit.mean_ci(kit.final(frame, "mean_engagement")) for f, frame in WIDE.items()}
@@ -107,7 +109,7 @@ assert size[3.0].low > size[0.5].high, "a wider niche gives a bigger group when 
 
 # %%
 SMALL_CAP = 100
-capped = kit.replicate(DAYS, max_members=SMALL_CAP)
+capped = kit.replicate(DAYS, market_size=SMALL, max_members=SMALL_CAP)
 open_ = WIDE[1.0]
 fig, (left, right) = kit.figure(f"A cap of {SMALL_CAP} against no cap", ncols=2)
 kit.band(left, open_, "members", label="no cap", color="#1f77b4")
@@ -140,7 +142,7 @@ assert kit.final(capped, "members").max() <= SMALL_CAP, "the cap holds"
 # **The claims atlas** on the smaller scope:
 
 # %%
-kit.say(kit.atlas_note("scope"))
+kit.say(kit.atlas_note("smaller_scope"))
 
 # %% [markdown]
 # ## Exercises
@@ -150,12 +152,12 @@ kit.say(kit.atlas_note("scope"))
 
 # %%
 DAYS_EX = 150         # try 90, 150, 240
-ex = kit.replicate(DAYS_EX, seeds=range(3))
+ex = kit.replicate(DAYS_EX, seeds=range(3), market_size=SMALL)
 print(f"{DAYS_EX} days, cap {CAP}, 3 seeds: members {kit.final(ex, 'members').mean():.0f}, "
       f"turned away {kit.total(ex, 'turned_away').mean():.0f}")
 
 # %% tags=["teacher"]
-real = kit.replicate(150, seeds=range(10))
+real = kit.replicate(150, seeds=range(10), market_size=SMALL)
 kit.answer("9.1", f"Default cap {CAP}, 150 days: people turned away per run (seeds 0-9):",
            kit.mean_ci(kit.total(real, "turned_away")), ".0f",
            note=f"members on day 150: {kit.mean_ci(kit.final(real, 'members')):.0f}")

@@ -63,12 +63,13 @@ for name in ["topic_spread", "topics", "relevance_width", "niche_width"]:
 # ## 1. Three levels of topic spread
 #
 # `topic_spread` at a quarter of the default, the default and four times it; 90 days, the
-# same 20 seeds, the normal cap. One factor changes; everything else is the baseline.
+# same 20 seeds, the normal cap, in a market of 10,000 people (half the default, to keep the
+# runs quick). One factor changes; everything else is the baseline.
 
 # %%
-DAYS = 90
+DAYS, SMALL = 90, 10_000
 FACTORS = [0.25, 1.0, 4.0]
-ARMS = {f: kit.replicate(DAYS, topic_spread=SPREAD * f) for f in FACTORS}
+ARMS = {f: kit.replicate(DAYS, market_size=SMALL, topic_spread=SPREAD * f) for f in FACTORS}
 NAMES = {0.25: f"focused ({SPREAD * 0.25:g})", 1.0: f"baseline ({SPREAD:g})",
          4.0: f"scattered ({SPREAD * 4:g})"}
 for frame in ARMS.values():
@@ -117,7 +118,7 @@ r = kit.correlation(pd.concat([m[entropy_key] for m in measures.values()]),
 kit.say("**In these runs** (scattered minus focused interests, same seeds):\n\n" +
         "\n".join(lines) +
         f"\n\nAcross all {r.n} runs, topic entropy and replies per post correlate at "
-        f"r = {r:+.2f}, a **{kit.strength(r)}** link. Read the chain above link by link: "
+        f"r = {r:+.2f}: **{kit.strength(r)}**. Read the chain above link by link: "
         "where a link's CI includes zero, the runs do not show that step.")
 
 # %%
@@ -127,7 +128,7 @@ assert effects[entropy_key].above_zero, "scattered interests make posts more fra
 # **The claims atlas** on fragmentation:
 
 # %%
-kit.say(kit.atlas_note("fragment"))
+kit.say(kit.atlas_note("fragmentation"))
 
 # %% [markdown]
 # ## Exercises
@@ -138,14 +139,16 @@ kit.say(kit.atlas_note("fragment"))
 
 # %%
 RELEVANCE_EX = 0.3    # try 0.05, 0.15 (default), 0.3
-ex = kit.replicate(DAYS, seeds=range(3), topic_spread=SPREAD * 4, relevance_width=RELEVANCE_EX)
+ex = kit.replicate(DAYS, seeds=range(3), market_size=SMALL, topic_spread=SPREAD * 4,
+                   relevance_width=RELEVANCE_EX)
 ex["replies_per_post"] = ex.replies / ex.posts.clip(lower=1)
 print(f"relevance_width = {RELEVANCE_EX}, scattered, 3 seeds: replies per post "
       f"{kit.window(ex, 'replies_per_post', DAYS - 29).mean():.3f}, engagement "
       f"{kit.final(ex, 'mean_engagement').mean():.3f}")
 
 # %% tags=["teacher"]
-tolerant = kit.replicate(DAYS, seeds=range(10), topic_spread=SPREAD * 4, relevance_width=0.3)
+tolerant = kit.replicate(DAYS, seeds=range(10), market_size=SMALL, topic_spread=SPREAD * 4,
+                         relevance_width=0.3)
 tolerant["replies_per_post"] = tolerant.replies / tolerant.posts.clip(lower=1)
 kit.answer("11.1", "Scattered interests, relevance_width 0.3 minus 0.15: replies per post in "
            "the last 30 days (seeds 0-9):",

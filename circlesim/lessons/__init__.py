@@ -224,11 +224,12 @@ def correlation(x, y) -> Estimate:
 
 def strength(r: Estimate) -> str:
     """Words for a correlation judged by its whole CI (Cohen: 0.1 small, 0.3 medium, 0.5
-    large): 'no clear', 'weak', 'moderate' or 'strong'."""
+    large): 'no clear link', 'a weak link', 'a moderate link' or 'a strong link'."""
     if r.low <= 0 <= r.high:
-        return "no clear"
+        return "no clear link"
     weakest = min(abs(r.low), abs(r.high))
-    return "strong" if weakest >= 0.5 else ("moderate" if weakest >= 0.3 else "weak")
+    return "a " + ("strong" if weakest >= 0.5 else "moderate" if weakest >= 0.3 else "weak") \
+        + " link"
 
 
 def daily(frame: pd.DataFrame, column: str, smooth: int | None = None) -> pd.DataFrame:
@@ -438,28 +439,29 @@ def atlas() -> dict[str, Any] | None:
         return None
 
 
-def atlas_claim(*keywords: str) -> dict[str, Any] | None:
-    """The first claim of the atlas whose id or title contains every keyword, or None."""
+def atlas_claim(claim_id: str) -> dict[str, Any] | None:
+    """The claim ``claim_id`` of the atlas (e.g. ``"two_way"``), or None without an atlas."""
     data = atlas()
     if not data:
         return None
     for claim in data.get("claims", []):
-        text = f"{claim.get('id', '')} {claim.get('title', '')}".lower()
-        if all(word.lower() in text for word in keywords):
+        if claim.get("id") == claim_id:
             return claim
-    return None
+    raise KeyError(f"the claims atlas has no claim {claim_id!r}; it has "
+                   f"{[c.get('id') for c in data.get('claims', [])]}")
 
 
-def atlas_note(*keywords: str) -> str:
-    """A sentence with the atlas's verdict on the claim matching ``keywords``."""
-    claim = atlas_claim(*keywords)
+def atlas_note(claim_id: str) -> str:
+    """A paragraph with the atlas's verdict on claim ``claim_id``, for a lesson to show next
+    to its own runs (the atlas tests the claim over many settings; a lesson over a few)."""
+    claim = atlas_claim(claim_id)
     if claim is None:
-        return ("*The claims atlas* (`circlesim claims`) *is not available in this "
-                "installation, so this lesson cannot quote its verdict.*")
-    text = (f"**The claims atlas** ({claim.get('title', claim.get('id'))}): "
-            f"*{claim.get('verdict')}* — {claim.get('verdict_text', '')}")
+        return ("*The claims atlas (`circlesim.claims`) is not available in this installation, "
+                "so this lesson cannot quote its verdict; see docs/claims.md.*")
+    text = (f"**The claims atlas — {claim.get('title', claim_id)}:** "
+            f"*{claim.get('verdict', 'no verdict')}*. {claim.get('verdict_text', '')}")
     robust = claim.get("robustness") or {}
-    if robust.get("share") is not None:
-        text += f" (it holds in {float(robust['share']):.0%} of the settings it was tried in"
-        text += f"; {robust['condition']})" if robust.get("condition") else ")"
-    return text
+    if robust.get("condition"):
+        text += f" Condition: {robust['condition']}."
+    return text + (" The atlas varies many parameters at once; this lesson changes one factor "
+                   "in one setting, so the two can differ — read both.")

@@ -231,3 +231,19 @@ def test_build_command_exists():
     script = ROOT / "scripts" / "build-lessons"
     assert script.exists() and os.access(script, os.X_OK)
     assert "circlesim.lessons.build" in script.read_text()
+
+
+def test_lessons_quote_claims_the_atlas_has():
+    """Every ``kit.atlas_note("id")`` names a claim of the atlas (once the atlas exists)."""
+    import re
+
+    from circlesim import lessons as kit
+
+    data = kit.atlas()
+    if data is None:
+        pytest.skip("circlesim.claims (the atlas) is not installed in this tree yet")
+    known = {claim["id"] for claim in data["claims"]}
+    used = {name for path in LESSONS
+            for name in re.findall(r'atlas_note\("([^"]+)"\)', path.read_text(encoding="utf-8"))}
+    assert used, "the lessons should quote the atlas"
+    assert used <= known, f"lessons quote claims the atlas does not have: {used - known}"
