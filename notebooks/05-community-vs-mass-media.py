@@ -229,8 +229,8 @@ words = {arm: kit.direction(gap, "the community is cheaper", "mass media is chea
 kit.say("**In these runs** (mass media's cost per member minus the community's, same money, "
         "same seeds):\n\n" + "\n".join(f"* {arm}: {gap:+.1f} — **{words[arm]}**"
                                        for arm, gap in gaps.items()) +
-        "\n\nThe source text's \"low cost\" is the cost of reaching a precise circle; compare "
-        "the broad market, where the community's shares reach people who rarely join.")
+        "\n\nIs the source text's \"low cost\" a property of the channel, or of reaching a "
+        "precise circle? Compare the niche and the broad market.")
 
 # %%
 broad_vs_niche = kit.difference(kit.final(broad, "cost_per_member"),

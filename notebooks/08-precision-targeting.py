@@ -116,12 +116,12 @@ broad_niche = kit.difference(broad[niche_key], base[niche_key])
 ungated_niche = kit.difference(ungated[niche_key], base[niche_key])
 kit.say(f"""**In these runs** (each arm minus the baseline, same seeds).
 In the baseline {kit.mean_ci(base[niche_key]):.0%} of members are inside the niche: **not every
-joiner is a precise customer**, even with targeting, because friends of members are not all
-in the niche. Halving the niche width changes the members on day {DAYS} by {narrow_size:+.0f}
+joiner is a precise customer**, even with targeting. Halving the niche width changes the members on day {DAYS} by {narrow_size:+.0f}
 ({kit.direction(narrow_size, "more", "fewer", "no clear difference")}). Widening it five-fold
 changes them by {broad_size:+.0f} ({kit.direction(broad_size, "more", "fewer",
-"no clear difference")}) and the share in the niche by {broad_niche:+.0%}. With no interest
-gating at all, the share in the niche changes by {ungated_niche:+.0%} and the conversion of
+"no clear difference")}) and the share in the niche by {broad_niche:+.0%} (percentage points; the niche itself is
+wider then). With no interest gating at all, the share in the niche changes by
+{ungated_niche:+.0%} and the conversion of
 exposures is {kit.mean_ci(ungated[conv_key]):.3f} against {kit.mean_ci(base[conv_key]):.3f}.""")
 
 # %%

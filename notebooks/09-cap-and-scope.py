@@ -95,8 +95,8 @@ kit.say(f"""**In these runs.** Halving the niche width changes the members on da
 "no clear difference")}); tripling it, by {wide_vs_base:+.0f}
 ({kit.direction(wide_vs_base, "a larger group", "a smaller group", "no clear difference")}).
 The share of members inside the niche is {niche[0.5]:.0%}, {niche[1.0]:.0%} and {niche[3.0]:.0%}
-for the three widths. A smaller scope in the sense of a narrow niche is a choice between a
-precise group and a big one, not a way to get both.""")
+for the three widths (each measured against its own niche). Does the narrower niche buy
+anything for the size it costs? Compare the engagement panel.""")
 
 # %%
 assert size[3.0].low > size[0.5].high, "a wider niche gives a bigger group when nothing caps it"
@@ -131,8 +131,8 @@ kit.say(f"""**In these runs.** With a cap of {SMALL_CAP}, {turned:.0f} would-be 
 turned away per run. The capped group ends with {size_gap:+.0f} members compared with no cap,
 its mean engagement differs by {engagement_gap:+.3f}
 ({kit.direction(engagement_gap, "higher with the cap", "lower with the cap",
-"no clear difference")}), and its members shared {share_gap:+.0f} times in all. The cap does
-not make the group better at anything by itself: what it does is turn people away.""")
+"no clear difference")}), and its members shared {share_gap:+.0f} times in all
+({kit.direction(share_gap, "more", "fewer", "no clear difference")}).""")
 
 # %%
 assert turned.above_zero, "a binding cap turns people away"

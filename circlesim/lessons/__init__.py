@@ -316,7 +316,7 @@ def errorbars(ax, x, estimates: Sequence[Estimate], **kwargs):
     bars = ax.errorbar(x, means, yerr=err, **kwargs)
     for part in bars.lines[2]:
         part.set_gid(UNCERTAINTY)
-    n = min((e.n for e in estimates), default=0)
+    n = max((e.n for e in estimates), default=0)  # e.g. a CI from 3, 5, ... 20 runs
     ax.figure._circlesim_seeds = max(getattr(ax.figure, "_circlesim_seeds", 0), n)
     return bars
 

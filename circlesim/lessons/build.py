@@ -7,6 +7,7 @@ teacher edits); its paired ``NN-name.ipynb`` is stored without outputs. One comm
     python -m circlesim.lessons.build            # sync pairs, execute all, HTML, answer key
     python -m circlesim.lessons.build --sync     # only write the .ipynb of every .py
     python -m circlesim.lessons.build 03 07      # only lessons 03 and 07 (key kept for others)
+    python -m circlesim.lessons.build --jobs 2   # two lessons at a time
 
 Outputs (ignored by git) in ``build/lessons/``: ``teacher/NN-name.html`` (with the answer
 cells), ``student/NN-name.html`` and ``student/NN-name.ipynb`` (answer cells removed, for
@@ -248,7 +249,38 @@ def render_answer_key(results: dict[str, dict[str, Any]]) -> str:
 
 
 # --------------------------------------------------------------------------- command
-def build(only: list[str] | None = None, html: bool = True) -> int:
+def _run_one(path: Path, html: bool) -> dict[str, Any]:
+    """Execute one lesson in a fresh kernel; its answers, notes, timing and HTML copies."""
+    notebook = read_lesson(path)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = {k: os.environ.get(k) for k in kernel_environment(Path(tmp))}
+        os.environ.update(kernel_environment(Path(tmp)))
+        try:
+            execute(notebook, Path(tmp))
+        except Exception as error:  # reported by the caller, which exits 1
+            return {"stem": path.stem, "error": str(error)}
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    result = {"stem": path.stem, "seconds": time.perf_counter() - started,
+              "title": _title(notebook, path.stem), "answers": answers(notebook),
+              "teacher_notes": _teacher_texts(notebook), "figures": len(figures(notebook))}
+    if html:
+        import nbformat
+
+        for edition, nb in (("teacher", notebook), ("student", student_edition(notebook))):
+            folder = OUT / edition
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{path.stem}.html").write_text(to_html(nb, path.stem), encoding="utf-8")
+        nbformat.write(student_edition(read_lesson(path)), OUT / "student" / f"{path.stem}.ipynb")
+    return result
+
+
+def build(only: list[str] | None = None, html: bool = True, jobs: int = 1) -> int:
     sources = lesson_sources()
     chosen = [p for p in sources if not only or p.name[:2] in only or p.stem in only]
     if not chosen:
@@ -263,43 +295,24 @@ def build(only: list[str] | None = None, html: bool = True) -> int:
             previous = read_answer_key()
         except (ValueError, json.JSONDecodeError):
             previous = {}
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(_run_one, chosen, [html] * len(chosen)))
+    else:
+        outcomes = [_run_one(path, html) for path in chosen]
     results: dict[str, dict[str, Any]] = {}
     failed = []
-    for path in chosen:
-        notebook = read_lesson(path)
-        started = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            saved = {k: os.environ.get(k) for k in kernel_environment(Path(tmp))}
-            os.environ.update(kernel_environment(Path(tmp)))
-            try:
-                execute(notebook, Path(tmp))
-            except Exception as error:  # report every failing lesson, then exit 1
-                failed.append(path.stem)
-                print(f"{path.stem}: FAILED\n{error}", file=sys.stderr)
-                continue
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
-        seconds = time.perf_counter() - started
-        results[path.stem] = {"title": _title(notebook, path.stem),
-                              "answers": answers(notebook),
-                              "teacher_notes": _teacher_texts(notebook)}
-        print(f"{path.stem}: {seconds:.1f} s, {len(figures(notebook))} figures, "
-              f"{len(results[path.stem]['answers'])} answers")
-        if html:
-            for edition, nb in (("teacher", notebook), ("student", student_edition(notebook))):
-                folder = OUT / edition
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{path.stem}.html").write_text(to_html(nb, path.stem),
-                                                          encoding="utf-8")
-            student = student_edition(read_lesson(path))
-            import nbformat
-
-            nbformat.write(student, OUT / "student" / f"{path.stem}.ipynb")
-    # keep the key of lessons not rebuilt this time (titles from their sources)
+    for outcome in outcomes:
+        if "error" in outcome:
+            failed.append(outcome["stem"])
+            print(f"{outcome['stem']}: FAILED\n{outcome['error']}", file=sys.stderr)
+            continue
+        results[outcome["stem"]] = outcome
+        print(f"{outcome['stem']}: {outcome['seconds']:.1f} s, {outcome['figures']} figures, "
+              f"{len(outcome['answers'])} answers")
+    # keep the key of lessons not rebuilt this time (or failed), titles from their sources
     for path in sources:
         if path.stem not in results and path.stem in previous:
             notebook = read_lesson(path)
@@ -318,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sync", action="store_true",
                         help="only write the .ipynb paired with each notebooks/NN-name.py")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML copies")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="execute N lessons at a time (default 1)")
     args = parser.parse_args(argv)
     try:
         import jupytext  # noqa: F401
@@ -332,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in lesson_sources():
             print(f"wrote {write_pair(path).relative_to(ROOT)}")
         return 0
-    return build(args.lessons or None, html=not args.no_html)
+    return build(args.lessons or None, html=not args.no_html, jobs=max(1, args.jobs))
 
 
 if __name__ == "__main__":
