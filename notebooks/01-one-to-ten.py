@@ -323,9 +323,9 @@ print(f"{GROUP} x {FRIENDS_EX} = {GROUP * FRIENDS_EX:,} on paper; model, 3 seeds
 ex200 = share_once(MARKET, friends=200, seeds=range(10))
 kit.answer("1.1", "With 200 friends each, different people reached (default market, seeds 0-9):",
            kit.mean_ci(ex200.reach), ",.0f",
-           note=f"against {reach.mean:,.0f} with 100 friends: doubling the friends adds far "
-                "less than double, because the market is finite and the extra exposures "
-                "mostly land on people already reached")
+           note=f"{kit.ratio(ex200.reach, default.reach.iloc[:10]):.2f} times the reach with "
+                "100 friends on the same seeds: the market is finite, and extra exposures land "
+                "more and more on people already reached")
 
 # %% [markdown]
 # **1.2 Find the threshold.** Change `SHARE_EX` (here a fraction of the default sharing
@@ -345,9 +345,8 @@ third = kit.replicate(DAYS, seeds=range(10), max_members=kit.OPEN, market_size=S
                      share_probability=0.3 * DEFAULT_SHARE)
 kit.answer("1.2", f"Members after {DAYS} days with 0.3 x the default sharing rate (seeds 0-9):",
            kit.mean_ci(kit.final(third, "members")), ".1f",
-           note=f"{FOUNDERS} founders: compare to see whether this is above or below the "
-                "threshold; raising join_probability or reach_probability has the same effect "
-                "as sharing more")
+           note=f"against {FOUNDERS} founders and {kit.mean_ci(kit.final(growth, 'members')[:10]):.0f} "
+                "with the default sharing rate on the same seeds")
 
 # %% [markdown]
 # **1.3 Start with more fans.** At R = 1.2, a single member's cascade often dies. Change

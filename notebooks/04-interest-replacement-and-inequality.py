@@ -132,7 +132,6 @@ contributed nothing in the last window. The next sections show why.""")
 # %%
 assert removed.low > 0, "pruning removes members"
 assert on_days.above_zero, "on the day of a round the share of active members is higher"
-assert still_idle.low > 0.05, "even with pruning many members stay inactive"
 
 # %% [markdown]
 # **The claims atlas** on interest replacement:
@@ -197,19 +196,15 @@ lurker_shares = people[people.status == "member"].groupby("seed").apply(
 by_lurkers = kit.mean_ci(lurker_shares)
 kit.say(f"""**In these runs.** **{split["lurkers"]:.0%} of members never posted**,
 {split["contributors"]:.0%} posted now and then and {split["heavy contributors"]:.1%} are heavy
-contributors: a strongly unequal group. The top 1 % of members wrote **{top1:.0%} of all member
+contributors. The top 1 % of members wrote **{top1:.0%} of all member
 posts**; the Gini coefficient of posts is {kit.mean_ci(gini_by_hand):.2f}. "Make each member of
 the group produce value" runs against this: removing every member who never posted would remove
-{split["lurkers"]:.0%} of the group. Yet lurkers read, are moved by what they read, and share:
-they made {by_lurkers:.0%} of the current members' shares to outside friends.""")
+{split["lurkers"]:.0%} of the group. Yet lurkers read, are moved by what they read, and may
+share: they made {by_lurkers:.0%} of the current members' shares to outside friends.""")
 
 # %%
 assert np.allclose(gini_by_hand.sort_index(), gini_model.sort_index(), atol=1e-6), \
     "our Gini is the model's participation_gini"
-assert split["lurkers"].low > 0.5, "most members never post"
-assert top1.low > 0.2, "a few members write much of the posts"
-assert kit.mean_ci(gini_by_hand).low > 0.6, "a strongly unequal group"
-assert by_lurkers.low > 0.1, "lurkers share too"
 
 # %% [markdown]
 # ## Exercises

@@ -104,11 +104,11 @@ assert size[3.0].low > size[0.5].high, "a wider niche gives a bigger group when 
 # %% [markdown]
 # ## 2. The cap
 #
-# Now the default niche with a cap. To see the cap bite within 90 days we use a cap of 100
+# Now the default niche with a cap. To see the cap bite within 90 days we use a cap of 50
 # (one factor: `max_members`), against the same runs with the cap lifted.
 
 # %%
-SMALL_CAP = 100
+SMALL_CAP = 50
 capped = kit.replicate(DAYS, market_size=SMALL, max_members=SMALL_CAP)
 open_ = WIDE[1.0]
 fig, (left, right) = kit.figure(f"A cap of {SMALL_CAP} against no cap", ncols=2)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from circlesim import OUTPUT_COLUMNS, PARAMETERS, CommunityModel, load_scenario
+from circlesim import stats
 
 __all__ = [
     "SEEDS", "OPEN", "Estimate", "replicate", "final", "window", "total", "mean_ci",
@@ -103,12 +104,6 @@ def settings(scenario: str, *names: str, **overrides: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- estimates
-def _t_quantile(df: int) -> float:
-    from scipy.stats import t
-
-    return float(t.ppf(0.5 + LEVEL / 2, df))
-
-
 @dataclass(frozen=True)
 class Estimate:
     """A mean over seeds with its 95% confidence interval.
@@ -153,15 +148,8 @@ def mean_ci(values: Iterable[float]) -> Estimate:
     raw = np.asarray(values if isinstance(values, (pd.Series, np.ndarray)) else list(values))
     if raw.dtype == bool:
         return _wilson(int(raw.sum()), len(raw))
-    x = raw.astype(float)
-    x = x[~np.isnan(x)]
-    if len(x) == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    mean = float(x.mean())
-    if len(x) < 2:
-        return Estimate(mean, math.nan, math.nan, len(x))
-    half = _t_quantile(len(x) - 1) * float(x.std(ddof=1)) / math.sqrt(len(x))
-    return Estimate(mean, mean - half, mean + half, len(x))
+    est = stats.mean_ci(raw.astype(float), LEVEL)  # the package's one t-interval
+    return Estimate(est.value, est.low, est.high, est.n)
 
 
 def _wilson(successes: int, n: int) -> Estimate:
@@ -242,9 +230,9 @@ def daily(frame: pd.DataFrame, column: str, smooth: int | None = None) -> pd.Dat
         wide = wide.rolling(smooth, min_periods=1).mean()
     n = wide.notna().sum(axis=1)
     mean = wide.mean(axis=1)
-    half = wide.std(axis=1, ddof=1) / np.sqrt(n) * _t_quantile(max(int(n.max()) - 1, 1))
-    return pd.DataFrame({"mean": mean, "low": mean - half.fillna(0),
-                         "high": mean + half.fillna(0)})
+    half = pd.Series(stats.half_width(wide.std(axis=1, ddof=1).to_numpy(), n.to_numpy(), LEVEL),
+                     index=wide.index).fillna(0)
+    return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half})
 
 
 def table(rows: Mapping[str, Mapping[str, Estimate]], spec: str = ".2f") -> pd.DataFrame:
