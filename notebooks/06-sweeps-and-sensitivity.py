@@ -260,6 +260,8 @@ print(f"{N_EX} runs: {kit.mean_ci(repl.iloc[:N_EX]):.0f} members")
 
 # %% tags=["teacher"]
 half = {n: kit.mean_ci(repl.iloc[:n]) for n in (5, 20)}
+widths = {n: est.high - est.low for n, est in half.items()}
 kit.answer("6.2", "Width of the 95% CI of the mean members from 5 runs, and from 20:",
            f"{half[5].high - half[5].low:.0f} and {half[20].high - half[20].low:.0f} members",
-           note="four times the runs roughly halves the width (1/√n)")
+           note=f"the ratio of the widths is {widths[5] / widths[20]:.1f}; 1/√n predicts 2 "
+                "for four times the runs")

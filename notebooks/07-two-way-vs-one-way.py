@@ -160,12 +160,12 @@ print(f"reply_reward = {REWARD_EX}, 3 seeds: two-way members "
 # %% tags=["teacher"]
 no_reward = kit.replicate(DAYS, seeds=range(10), **QUICK, broadcast=True,
                           reply_reward=0.0)
+without = kit.difference(kit.final(no_reward, "members"), one[f"members on day {DAYS}"].iloc[:10])
+with_reward = kit.difference(two[f"members on day {DAYS}"].iloc[:10],
+                             one[f"members on day {DAYS}"].iloc[:10])
 kit.answer("7.1", "Two-way with reply_reward = 0 minus one-way: members on day "
-           f"{DAYS} (seeds 0-9):",
-           kit.difference(kit.final(no_reward, "members"),
-                          one[f"members on day {DAYS}"].iloc[:10]), "+.0f",
-           note="without the reward of being answered, what is left of two-way's effect comes "
-                "from members' own posts being read and shared")
+           f"{DAYS} (seeds 0-9):", without, "+.0f",
+           note=f"with the default reward, on the same seeds: {with_reward:+.0f}")
 
 # %% [markdown]
 # **7.2 Who does the talking?** In the two-way arm, what share of all content is the
