@@ -233,7 +233,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 #: Optional sub-command modules: each exposes ``register(subparsers)``.
-_PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli")
+_PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli",
+            "circlesim.fit.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

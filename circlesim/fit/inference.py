@@ -117,7 +117,8 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
     Stops after ``generations`` generations, when a generation accepts fewer than
     ``min_acceptance`` of its proposals, or when ``max_minutes`` have passed (checked after
     each generation). A rerun with the same ``out`` and the same data and settings continues
-    where the last run stopped (a finished fit is loaded, not recomputed).
+    from the last complete generation (an interrupted or time-limited run) up to
+    ``generations``; a fit that already has them is loaded, not recomputed.
     """
     import pyabc
 
@@ -159,7 +160,9 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
         state_path.write_text(json.dumps(state))
     remaining = generations - done_before
     started = time.monotonic()
-    stopped = state.get("finished", False) or remaining <= 0
+    # a rerun continues until ``generations``, unless the last run stopped because too few
+    # proposals were accepted (more generations would not help)
+    stopped = remaining <= 0 or state.get("stopped_because") == "acceptance"
     bar = None
     if progress and not stopped:
         from tqdm import tqdm
@@ -174,7 +177,6 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
                 max_walltime=None, min_eps_diff=0.0)
             while True:
                 ret = abc.run_generation(t=t)
-                state["seconds"] = state.get("seconds", 0.0) + 0.0
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(eps=f"{abc.eps(t):.3g}",
