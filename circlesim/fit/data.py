@@ -3,7 +3,8 @@
 The file is a CSV with a ``day`` column (whole numbers; day 0 is the day the simulated group
 starts, so the first row is usually day 0 or day 1) and one or more daily output columns of the
 model (:data:`circlesim.model.OUTPUT_COLUMNS`, e.g. ``joined``, ``members``, ``posts``,
-``replies``, ``active_members``, ``left``). Days may be missing (gaps are simply not fitted) and
+``replies``, ``active_members``, ``left``), or ``messages`` (posts + replies, for chat exports
+that do not tell them apart). Days may be missing (gaps are simply not fitted) and
 a cell may be empty (that value is missing). Every problem raises :class:`DataError` with one
 line naming the file, the column and what is allowed.
 """
@@ -18,10 +19,15 @@ import pandas as pd
 
 from ..model import OUTPUT_COLUMNS
 
-__all__ = ["DataError", "History", "FITTABLE_COLUMNS", "load_history", "history_from_frame"]
+__all__ = ["DERIVED", "DataError", "History", "FITTABLE_COLUMNS", "load_history", "history_from_frame"]
 
-#: Output columns a history may contain (every daily output except the day index itself).
-FITTABLE_COLUMNS: tuple[str, ...] = tuple(c for c in OUTPUT_COLUMNS if c != "step")
+#: Columns a history may have that the model does not output directly, and how they are made
+#: from its outputs (chat exports usually count messages without telling posts from replies).
+DERIVED: dict[str, tuple[str, ...]] = {"messages": ("posts", "replies")}
+
+#: Output columns a history may contain (every daily output except the day index itself, and
+#: the derived columns).
+FITTABLE_COLUMNS: tuple[str, ...] = (*(c for c in OUTPUT_COLUMNS if c != "step"), *DERIVED)
 
 
 class DataError(ValueError):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..model import CommunityModel
-from .data import History
+from .data import DERIVED, History
 from .priors import Prior
 
 __all__ = ["Problem", "simulate_frame", "summary_statistics", "week_bins"]
@@ -88,7 +88,8 @@ def simulate_frame(params: dict[str, Any], days: int, seed: int, scenario: str |
         model.run(days)
     frame = model.to_frame()
     cols = list(columns) if columns is not None else [c for c in frame.columns if c != "step"]
-    return {c: frame[c].to_numpy(dtype=float) for c in cols}
+    return {c: (frame[list(DERIVED[c])].sum(axis=1) if c in DERIVED else frame[c])
+            .to_numpy(dtype=float) for c in cols}
 
 
 @dataclass

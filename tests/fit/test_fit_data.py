@@ -90,3 +90,13 @@ def test_priors_clip_to_allowed_range_and_use_log_scale_for_rates():
     assert mm.integer and isinstance(mm.to_value(2.0), int) and mm.to_value(2.0) == 100
     with pytest.raises(ParameterError):
         make_priors(["join_probability"], {"join_probability": (0.5, 0.1)})
+
+
+def test_messages_column_is_posts_plus_replies_in_the_simulation():
+    from circlesim.fit.simulate import simulate_frame
+
+    h = history_from_frame(pd.DataFrame({"day": [0, 1], "messages": [0, 3]}))
+    assert h.columns == ["messages"]
+    s = simulate_frame({"market_size": 300}, 10, 1, "baseline",
+                       columns=["messages", "posts", "replies"])
+    assert (s["messages"] == s["posts"] + s["replies"]).all()
