@@ -47,7 +47,8 @@ def register(sub) -> None:
     p.add_argument("--generations", type=whole_number(1), default=8, metavar="N",
                    help="at most N ABC-SMC generations (default: 8)")
     p.add_argument("--max-minutes", type=float, default=8.0, metavar="M",
-                   help="stop fitting after the generation that passes M minutes (default: 8)")
+                   help="stop fitting when the next generation would likely end after M "
+                        "minutes (default: 8); a rerun continues")
     p.add_argument("--draws", type=whole_number(10), default=100, metavar="N",
                    help="posterior draws for the forecast and each what-if arm (default: 100)")
     p.add_argument("--workers", type=whole_number(1), metavar="N",

@@ -115,8 +115,9 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
     """Fit ``problem`` by ABC-SMC; checkpoint in ``out/fit.db``; return the last posterior.
 
     Stops after ``generations`` generations, when a generation accepts fewer than
-    ``min_acceptance`` of its proposals, or when ``max_minutes`` have passed (checked after
-    each generation). A rerun with the same ``out`` and the same data and settings continues
+    ``min_acceptance`` of its proposals, or when the next generation would likely end after
+    ``max_minutes`` (estimated after each generation as 1.5 times the last one's time; the
+    first generation always runs). A rerun with the same ``out`` and the same data and settings continues
     from the last complete generation (an interrupted or time-limited run) up to
     ``generations``; a fit that already has them is loaded, not recomputed.
     """
@@ -176,19 +177,23 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
                 min_acceptance_rate=min_acceptance, max_total_nr_simulations=np.inf,
                 max_walltime=None, min_eps_diff=0.0)
             while True:
+                t_gen = time.monotonic()
                 ret = abc.run_generation(t=t)
+                # the next generation usually needs more proposals than this one (epsilon falls)
+                next_minutes = 1.5 * (time.monotonic() - t_gen) / 60
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(eps=f"{abc.eps(t):.3g}",
                                     accepted=f"{ret['acceptance_rate']:.0%}", refresh=True)
                 minutes = (time.monotonic() - started) / 60
+                out_of_time = minutes + next_minutes > max_minutes
                 if (not ret["successful"] or t >= abc.max_t
-                        or ret["acceptance_rate"] < min_acceptance or minutes >= max_minutes):
+                        or ret["acceptance_rate"] < min_acceptance or out_of_time):
                     state["finished"] = True
                     state["stopped_because"] = (
                         "generations" if t >= abc.max_t else
                         "acceptance" if ret["acceptance_rate"] < min_acceptance else
-                        "time" if minutes >= max_minutes else "sampler")
+                        "time" if out_of_time else "sampler")
                     break
                 t += 1
     finally:
