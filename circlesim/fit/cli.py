@@ -151,6 +151,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         + (f"; holding out days {held.first_day}-{held.last_day}" if len(held.frame) else ""))
     for note in notes:
         say(f"  {note}")
+    for pr in priors:
+        say(f"  prior of {pr.key}: uniform{' in log10' if pr.log else ''} on {pr.low:g} to "
+            f"{pr.high:g} ({pr.source})")
     t0 = time.monotonic()
     try:
         posterior = run_abc(problem, out, particles=args.particles, generations=args.generations,
@@ -169,6 +172,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         f" ({t_fit:.0f} s this run, {state.get('seconds', 0):.0f} s in all)")
     for line in report.posterior_lines(summary):
         say("  " + line)
+    for line in posterior.at_prior_edge():
+        say("  note: " + line)
 
     # ---- forecast and goodness of fit
     executor = make_executor(workers=workers, scheduler=args.scheduler)

@@ -57,6 +57,21 @@ class Posterior:
         return (weighted_quantile(self.frame[key], self.frame["weight"], a),
                 weighted_quantile(self.frame[key], self.frame["weight"], 1 - a))
 
+    def at_prior_edge(self) -> list[str]:
+        """Warnings for parameters whose posterior median lies in the outer tenth of the prior
+        range: the data may want a value outside it (widen with ``--prior``)."""
+        notes = []
+        for p in self.priors:
+            lo, hi = p.bounds
+            x = (p.to_scale(self.median(p.key)) - lo) / (hi - lo)
+            if x < 0.1 or x > 0.9:
+                side = "lower" if x < 0.1 else "upper"
+                notes.append(f"{p.key}: the posterior sits at the {side} end of its prior "
+                             f"({p.low:g} to {p.high:g}, from {p.source or 'the prior'}); the "
+                             f"data may want a value beyond it: widen with --prior "
+                             f"{p.key}=LOW:HIGH")
+        return notes
+
     def median(self, key: str) -> float:
         return weighted_quantile(self.frame[key], self.frame["weight"], 0.5)
 
@@ -83,7 +98,8 @@ def fingerprint(problem: Problem, settings: dict) -> str:
     """A hash of the data, priors and settings: a checkpoint is only resumed if it matches."""
     h = hashlib.sha256()
     h.update(problem.history.frame.to_csv(index=False).encode())
-    h.update(json.dumps({"priors": [vars(p) for p in problem.priors],
+    h.update(json.dumps({"priors": [{k: v for k, v in vars(p).items() if k != "source"}
+                                    for p in problem.priors],
                          "fixed": {k: repr(v) for k, v in sorted(problem.fixed.items())},
                          "scenario": problem.scenario, **settings},
                         sort_keys=True, default=str).encode())

@@ -69,6 +69,7 @@ class Prior:
     high: float
     log: bool
     integer: bool
+    source: str = ""
 
     @property
     def name(self) -> str:
@@ -123,7 +124,12 @@ def make_priors(keys, overrides: dict[str, tuple[float, float]] | None = None) -
         if spec.kind not in ("float", "int"):
             raise ParameterError(key, f"--params {key}: only numeric parameters can be fitted "
                                       f"({key} is {spec.kind}); set it with --set {key}=...")
-        rng = overrides.get(key) or getattr(spec, "plausible", None) or DEFAULT_RANGES.get(key)
+        if key in overrides:
+            rng, source = overrides[key], "--prior"
+        elif getattr(spec, "plausible", None):
+            rng, source = spec.plausible, "plausible range in PARAMETERS"
+        else:
+            rng, source = DEFAULT_RANGES.get(key), "circlesim.fit.priors.DEFAULT_RANGES"
         if rng is None:
             raise ParameterError(key, f"--params {key}: no plausible range is known; give one "
                                       f"with --prior {key}=LOW:HIGH")
@@ -136,7 +142,7 @@ def make_priors(keys, overrides: dict[str, tuple[float, float]] | None = None) -
         if not lo < hi:
             raise ParameterError(key, f"--params {key}: empty prior range {lo:g}:{hi:g}")
         log = key in LOG_SCALE and lo > 0
-        priors.append(Prior(key, lo, hi, log, spec.kind == "int"))
+        priors.append(Prior(key, lo, hi, log, spec.kind == "int", source))
     if len({p.key for p in priors}) != len(priors):
         raise ParameterError(priors[0].key, "--params: a parameter is listed twice")
     return priors
