@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Literal, Mapping
 
 __all__ = [
@@ -64,6 +64,10 @@ class ParamSpec:
     choices: tuple[str, ...] = ()
     origin: str = "assumed"
     ui: bool = True
+    #: range of values an informed modeller would still call plausible (used by
+    #: ``circlesim claims`` to test where a claim holds); None = not varied
+    plausible: tuple[float, float] | None = None
+    plausible_source: str = ""
 
     def allowed(self) -> str:
         """Human-readable allowed values, used in every error message."""
@@ -99,11 +103,13 @@ class ParamSpec:
         if self.kind == "int_list":
             if value is None:
                 return None
+            if isinstance(value, (str, bytes, dict)):
+                raise bad  # a string would be read character by character
             try:
                 items = tuple(value)
             except TypeError:
                 raise bad from None
-            if not items:
+            if not items or not all(_is_node_id(x) for x in items):
                 raise bad
             return items
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -125,6 +131,15 @@ class ParamSpec:
                 f"{self.name}={shown} is out of range: allowed {self.allowed()}",
             )
         return number
+
+
+def _is_node_id(x: Any) -> bool:
+    """A market node id: a whole number (generated market or numbered graph) or a text label."""
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, (int, str)):
+        return True
+    return hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu"
 
 
 def _fmt(x: float | None) -> str:
@@ -354,6 +369,64 @@ PARAMETERS: dict[str, ParamSpec] = {
     ]
 }
 
+# Plausible ranges: where a value is assumed or calibrated, the span an informed modeller would
+# still defend, with where it comes from. ``circlesim claims`` samples this space (a Latin
+# hypercube) to say where each source-text claim holds. Kept here, beside the table, as one block.
+_A = "assumed: about half to twice the default"
+_PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
+    "initial_members": ((10, 50), "assumed: a founder's circle of one to a few dozen people"),
+    "friends_mean": ((50, 200), "Ugander et al. 2011: median Facebook friend count about 100, "
+                     "mean about 190; source text: 100 in a WeChat circle"),
+    "friend_homophily": ((0.5, 0.95), "McPherson, Smith-Lovin & Cook 2001: strong homophily; "
+                         "share of similar friends assumed"),
+    "topics": ((3, 12), "assumed"),
+    "topic_spread": ((0.02, 0.08), _A),
+    "niche_width": ((0.03, 0.12), _A),
+    "centre_strength": ((0.1, 0.6), "assumed: from a loose centre to most members tied"),
+    "member_ties": ((2, 8), _A),
+    "visit_floor": ((0.02, 0.1), _A),
+    "activity_sigma": ((1.5, 2.5), "calibrated to 90-9-1 (docs/validation.md); +/- 0.5"),
+    "post_rate": ((0.005, 0.02), "calibrated with activity_sigma (docs/validation.md); x/2 to x2"),
+    "organiser_posts": ((1, 5), "assumed: one to a few posts a day"),
+    "reply_probability": ((0.1, 0.4), "assumed"),
+    "reply_reward": ((0.05, 0.3), "calibrated to Joyce & Kraut 2006 (docs/validation.md); "
+                     "x/3 to x2"),
+    "newcomer_days": ((7, 30), "assumed: one week to one month"),
+    "relevance_width": ((0.08, 0.3), _A),
+    "contagion": ((0.005, 0.04), "Kramer, Guillory & Hancock 2014: small per exposure; "
+                  "x/4 to x2 of the default"),
+    "campaign_tone": ((0.5, 0.9), "assumed: from neutral to very positive"),
+    "engagement_decay": ((0.002, 0.008), _A),
+    "initial_engagement": ((0.4, 0.6), "assumed"),
+    "problem_probability": ((0.002, 0.01), _A),
+    "answer_capacity": ((2, 10), _A),
+    "answer_delay": ((0, 3), "assumed: same day to three days"),
+    "member_help": ((0.02, 0.1), _A),
+    "answer_lift": ((0.1, 0.5), "assumed"),
+    "complaint_leave_risk": ((0.01, 0.06), _A),
+    "share_probability": ((0.06, 0.24), "calibrated with reach_probability to Goel, Watts & "
+                          "Goldstein 2012 (docs/validation.md); x/2 to x2"),
+    "reach_probability": ((0.05, 0.2), "calibrated with share_probability; x/2 to x2"),
+    "join_probability": ((0.02, 0.1), _A),
+    "leave_rate": ((0.01, 0.04), _A),
+    "inactive_days": ((30, 90), "assumed: one to three months"),
+    "prune_fraction": ((0.05, 0.2), _A),
+    "prune_threshold": ((0.5, 2.0), _A),
+    "invite_acceptance": ((0.3, 0.7), "assumed"),
+    "cost_per_post": ((2.0, 10.0), _A),
+    "cost_per_answer": ((1.0, 5.0), _A),
+    "daily_fixed_cost": ((10.0, 40.0), _A),
+    "media_cpm": ((2.0, 30.0), "assumed: display and TV CPMs of a few to tens"),
+    "media_conversion": ((0.00002, 0.0005), "assumed: display click-to-adopt rates, x/5 to x5"),
+    "media_imitation": ((0.2, 0.6), "Sultan, Farley & Lehmann 1990: q about 0.38, spread "
+                        "across studies"),
+}
+for _name, ((_lo, _hi), _src) in _PLAUSIBLE.items():
+    if _name in PARAMETERS:  # a range for a parameter another branch removed is ignored
+        PARAMETERS[_name] = replace(PARAMETERS[_name], plausible=(_lo, _hi),
+                                    plausible_source=_src)
+del _A, _name, _lo, _hi, _src
+
 
 def _build_defaults() -> dict[str, Any]:
     return {name: spec.default for name, spec in PARAMETERS.items()}
@@ -426,6 +499,12 @@ def _check_combinations(v: dict[str, Any]) -> None:
                 f"initial_members={v['initial_members']} is out of range: allowed 1 to "
                 f"market_size ({v['market_size']})",
             )
+    if v["initial_people"] is not None and len(set(v["initial_people"])) > v["max_members"]:
+        raise ParameterError(
+            "initial_people",
+            f"initial_people has {len(set(v['initial_people']))} distinct people: allowed at "
+            f"most max_members ({v['max_members']})",
+        )
     if v["initial_people"] is None and v["initial_members"] > v["max_members"]:
         raise ParameterError(
             "initial_members",

@@ -63,7 +63,7 @@ def register(sub) -> None:
 
 
 def _parse_one(item: str, flag: str):
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..parameters import parse_value
 
     key, sep, text = item.partition("=")
@@ -74,7 +74,8 @@ def _parse_one(item: str, flag: str):
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from ..cli import UsageError, parse_assignments, write_table
+    from ..cli import parse_assignments, write_table
+    from ..errors import UsageError, check_output_dir
     from ..parameters import Parameters, ParameterError
     from ..scenarios import load_scenario
     from ..sweep.executors import SCHEDULER_RE, default_workers, make_executor
@@ -132,9 +133,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
                          f"tcp://HOST:PORT")
     if args.max_minutes <= 0:
         raise UsageError(f"--max-minutes {args.max_minutes:g}: must be more than 0")
+    check_output_dir(args.out, "--out")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
     fitted, held = history.split(args.fit_days)
     if len(fitted.frame) < 3:
         raise UsageError(f"--fit-days {args.fit_days}: fewer than 3 days of data to fit")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import register_user_error
 from ..model import OUTPUT_COLUMNS
 
 __all__ = ["DERIVED", "DataError", "History", "FITTABLE_COLUMNS", "load_history", "history_from_frame"]
@@ -30,6 +31,7 @@ DERIVED: dict[str, tuple[str, ...]] = {"messages": ("posts", "replies")}
 FITTABLE_COLUMNS: tuple[str, ...] = (*(c for c in OUTPUT_COLUMNS if c != "step"), *DERIVED)
 
 
+@register_user_error
 class DataError(ValueError):
     """The data file is unusable. ``str(error)`` is one line for the user."""
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import atomic_write_text
 from .priors import Prior
 from .simulate import Problem
 
@@ -174,7 +175,7 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
             db_path.unlink()
         history = abc.new(db, problem.observed())
         state = {"fingerprint": key, "abc_id": history.id, "finished": False, "seconds": 0.0}
-        state_path.write_text(json.dumps(state))
+        atomic_write_text(state_path, json.dumps(state))
     remaining = generations - done_before
     started = time.monotonic()
     # a rerun continues until ``generations``, unless the last run stopped because too few
@@ -216,7 +217,7 @@ def run_abc(problem: Problem, out: str | os.PathLike, *, particles: int = 200,
         if bar is not None:
             bar.close()
         state["seconds"] = float(state.get("seconds", 0.0) + time.monotonic() - started)
-        state_path.write_text(json.dumps(state))
+        atomic_write_text(state_path, json.dumps(state))
     return posterior_from_history(abc.history, problem.priors)
 
 

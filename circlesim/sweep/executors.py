@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 __all__ = ["DaskExecutor", "LocalExecutor", "SerialExecutor", "default_workers", "make_executor"]
 
-PRELOAD = ["circlesim.sweep.worker", "circlesim"]
+PRELOAD = ["circlesim.sweep.worker", "circlesim.sweep.lifeline", "circlesim"]
 SCHEDULER_RE = re.compile(r"^(tcp|tls|inproc|ws|wss|ucx)://[^\s/]+$")
 
 
@@ -72,7 +72,11 @@ class LocalExecutor:
         ctx = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             ctx.set_forkserver_preload(PRELOAD)
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        from .lifeline import identity, worker_init
+
+        # workers end themselves when this process is gone (kill -9 leaves no orphans)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                   initializer=worker_init, initargs=identity())
 
     def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
         """Yield results as runs finish; survive worker processes that die.

@@ -84,10 +84,19 @@ def test_good_data_with_gaps_and_empty_cells(tmp_path):
 
 
 def test_priors_clip_to_allowed_range_and_use_log_scale_for_rates():
+    from circlesim.parameters import PARAMETERS
+
     (jp, pr, mm) = make_priors(["join_probability", "post_rate", "max_members"])
     assert 0 <= jp.low < jp.high <= 1 and not jp.log
-    assert pr.log and pr.to_value(pr.to_scale(0.05)) == pytest.approx(0.05)
+    plausible = getattr(PARAMETERS["join_probability"], "plausible", None)
+    if plausible:  # the parameter table's plausible range is the prior
+        assert (jp.low, jp.high) == tuple(plausible) and jp.source.startswith("plausible")
+    mid = (pr.low * pr.high) ** 0.5
+    assert pr.log and pr.to_value(pr.to_scale(mid)) == pytest.approx(mid)
+    assert pr.to_value(pr.to_scale(pr.high * 10)) == pr.high  # clipped to the prior
     assert mm.integer and isinstance(mm.to_value(2.0), int) and mm.to_value(2.0) == 100
+    (wide,) = make_priors(["join_probability"], {"join_probability": (0.01, 0.4)})
+    assert (wide.low, wide.high, wide.source) == (0.01, 0.4, "--prior")
     with pytest.raises(ParameterError):
         make_priors(["join_probability"], {"join_probability": (0.5, 0.1)})
 

@@ -46,7 +46,7 @@ def test_sigkill_partway_then_resume(tmp_path):
     spec.write_text(SPEC.format(**SMALL_SET))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "circlesim.sweep", "sweep", str(spec), "--workers", "2",
-           "--no-progress", "--out", str(out)]
+           "--no-progress", "--allow-code", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, env=subprocess_env())
     try:
@@ -127,6 +127,10 @@ def test_cli_exit_status_1_when_runs_fail(tmp_path):
                     '[grid]\ncentre_strength = [0.5, 0.9]\n')
     code, out, err = run_cli(["sweep", str(spec), "--workers", "1", "--no-progress",
                               "--out", str(tmp_path / "o")])
+    assert code == 2 and "--allow-code" in err and "sweep_test_runners:faulty" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+    code, out, err = run_cli(["sweep", str(spec), "--workers", "1", "--no-progress",
+                              "--allow-code", "--out", str(tmp_path / "o")])
     assert code == 1
     assert "1 failed" in out and "injected fault" in err and "Traceback" not in err
 
