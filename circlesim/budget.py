@@ -92,11 +92,13 @@ def estimate_memory(params: Parameters) -> MemoryEstimate:
     parts["runtime"] = RUNTIME_BYTES
     drivers["runtime"] = ()
 
-    members = max(p.max_members, p.initial_members)
+    nodes, edges = _graph_size(p.market_graph)
+    market_people = nodes if p.market_graph is not None else p.market_size
+    # nobody joins twice, so the group never outgrows the market
+    members = min(max(p.max_members, p.initial_members), max(market_people, 1))
     parts["members"] = members * (MEMBER_BYTES + MEMBER_WINDOW_BYTES * p.value_window)
     drivers["members"] = ("max_members", "initial_members", "value_window")
 
-    nodes, edges = _graph_size(p.market_graph)
     if p.market_graph is not None:
         market_size = nodes
         parts["market"] = nodes * GRAPH_NODE_BYTES + edges * GRAPH_EDGE_BYTES

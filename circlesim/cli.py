@@ -9,27 +9,31 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["main", "UsageError"]
+from . import errors
+from .errors import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    MAX_SEED,
+    MAX_STEPS,
+    UsageError,
+    atomic_write,
+    check_distinct,
+    check_output_file,
+)
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-
-class UsageError(Exception):
-    """A user mistake: printed as one line, exit status 2."""
+__all__ = ["main", "UsageError", "whole_number", "non_negative_int", "parse_assignments",
+           "write_table", "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line (no usage block) and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        where = self.prog.removeprefix("circlesim").strip()
+        raise UsageError(f"{where}: {message}" if where else message)
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
@@ -41,29 +45,24 @@ def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(f"--set {item!r}: expected key=value")
+            raise UsageError(f"--set {item!r}: expected key=value", key="--set")
         values[key] = parse_value(key, text)
     return values
 
 
-def whole_number(minimum: int):
-    """An argparse type: a whole number of at least ``minimum``, with a one-line error."""
-    bound = "0 or more" if minimum == 0 else f"at least {minimum}"
+def whole_number(minimum: int = 0, maximum: int | None = None):
+    """An argparse type: a whole number from ``minimum`` to ``maximum`` (one-line error).
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
-        return value
-
-    return parse
+    The one whole-number parser of the package is :func:`circlesim.errors.whole_number`; this
+    name is kept for the plug-ins that import it from here.
+    """
+    return errors.whole_number(minimum, maximum)
 
 
-#: argparse type for day counts and seeds
-non_negative_int = whole_number(0)
+#: argparse type for seeds
+non_negative_int = whole_number(0, MAX_SEED)
+#: argparse type for day counts
+day_count = whole_number(0, MAX_STEPS)
 
 
 # ------------------------------------------------------------------------ run
@@ -76,8 +75,8 @@ def _add_run(sub) -> None:
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="KEY=VALUE", help="override a parameter (repeatable); "
                      "see 'circlesim params'")
-    run.add_argument("--steps", type=non_negative_int, default=180, metavar="N",
-                     help="days to simulate (default: 180)")
+    run.add_argument("--steps", type=day_count, default=180, metavar="N",
+                     help=f"days to simulate, 0 to {MAX_STEPS:,} (default: 180)")
     run.add_argument("--seed", type=non_negative_int, default=0, metavar="S", help="random seed (default: 0)")
     run.add_argument("--memory-limit", default=None, metavar="SIZE",
                      help="refuse parameter sets estimated to need more memory, e.g. 2G or "
@@ -90,31 +89,21 @@ def _add_run(sub) -> None:
     run.set_defaults(handler=_cmd_run)
 
 
-def _check_out(path: str | None, flag: str) -> None:
-    if path is None:
-        return
-    if not path.lower().endswith((".csv", ".parquet")):
-        raise UsageError(f"{flag} {path}: the file name must end in .csv or .parquet")
-    parent = Path(path).resolve().parent
-    if not parent.is_dir():
-        raise UsageError(f"{flag} {path}: folder {parent} does not exist")
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output checked before the run starts: a writable file name, not a folder, in a
+    folder that exists; and never the same file twice."""
+    for path, flag in ((args.out, "--out"), (args.members_out, "--members-out")):
+        check_output_file(path, flag, (".csv", ".parquet"))
+    check_distinct({"--out": args.out, "--members-out": args.members_out})
 
 
 def write_table(frame, path: str) -> None:
     """Write ``frame`` to ``path`` (.csv or .parquet) atomically: never a half-written file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.",
-                               suffix=".tmp")
-    os.close(fd)
-    try:
-        if path.lower().endswith(".parquet"):
+    with atomic_write(path) as tmp:
+        if str(path).lower().endswith(".parquet"):
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -155,8 +144,7 @@ def summary_lines(model) -> list[str]:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .model import CommunityModel
 
-    _check_out(args.out, "--out")
-    _check_out(args.members_out, "--members-out")
+    _check_outputs(args)
     overrides = parse_assignments(args.assignments)
     from .budget import parse_size
 
@@ -206,9 +194,9 @@ def _add_params(sub) -> None:
 def _cmd_params(args: argparse.Namespace) -> int:
     from .parameters import GROUPS, PARAMETERS
 
-    groups = [args.group] if args.group else list(GROUPS)
-    if args.group and args.group not in GROUPS:
-        raise UsageError(f"--group {args.group!r}: allowed {', '.join(GROUPS)}")
+    if args.group is not None and args.group not in GROUPS:
+        raise UsageError(f"--group {args.group!r}: allowed {', '.join(GROUPS)}", key="--group")
+    groups = [args.group] if args.group is not None else list(GROUPS)
     for group in groups:
         print(f"[{group}]")
         for spec in PARAMETERS.values():
@@ -239,7 +227,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 #: Optional sub-command modules: each exposes ``register(subparsers)``.
-_PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli")
+_PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli",
+            "circlesim.claims.cli", "circlesim.fit.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,25 +257,18 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``circlesim`` command. Returns the exit status."""
-    from .parameters import ParameterError
-    from .scenarios import ScenarioError
+    """Entry point of the ``circlesim`` command. Returns the exit status.
 
-    try:
+    Every sub-command, built in or plug-in, runs through :func:`circlesim.errors.run_guarded`:
+    a user error (``UsageError``, ``ParameterError``, ``ScenarioError``, ...) or an operating
+    system error is one line on stderr and exit status 2.
+    """
+
+    def command() -> int:
         args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)
-    except (UsageError, ParameterError, ScenarioError) as exc:
-        print(f"circlesim: error: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("circlesim: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
 
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split()).removeprefix("circlesim: ")
+    return errors.run_guarded(command, "circlesim")
 
 
 if __name__ == "__main__":  # pragma: no cover

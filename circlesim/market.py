@@ -498,7 +498,9 @@ def market_from_graph(graph: Any, params: Parameters, rng: np.random.Generator) 
     are drawn as for a generated market, independently of the graph.
     """
     if isinstance(graph, (str, os.PathLike)):
-        graph = _read_graph(os.fspath(graph))
+        from .graphfile import read_graph  # graph FILES are read and checked there
+
+        graph = read_graph(os.fspath(graph))
     labels = list(graph.nodes)
     n = len(labels)
     if n < 2:

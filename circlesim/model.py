@@ -16,6 +16,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.agent import AgentSet
 from mesa.discrete_space import Cell, Network
 
 from . import rules
@@ -48,12 +49,20 @@ class _Day:
 
     __slots__ = ("t", "active", "visited", "member_posts", "replies_made", "sharer_rows",
                  "answers_by", "read", "exposed", "exposed_by", "organiser_posts",
-                 "organiser_answers", "invites", "c")
+                 "organiser_answers", "invites", "c", "answer_quota", "invite_quota", "attended",
+                 "attention", "tie_hours", "organiser_replies", "read_share", "volume")
 
     def __init__(self, t: int, active: bool = True):
         self.t = t
         self.active = active  # the organiser acts today
         self.organiser_posts = self.organiser_answers = self.invites = 0
+        self.answer_quota = self.invite_quota = 0  # what the attention budget allows today
+        self.attended = None      # tied members the organiser attends today
+        self.attention = 1.0      # share of tied members attended
+        self.tie_hours = 0.0      # organiser hours on tied members today
+        self.organiser_replies = 0
+        self.read_share = 1.0     # share of today's messages a member reads
+        self.volume = 0.0         # today's message volume
         self.c = np.zeros(len(out.COUNTERS))
 
 
@@ -135,7 +144,10 @@ class CommunityModel(mesa.Model):
         self.organiser = Organiser(self)
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
-        self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
+        self._topic_ring = np.zeros((TOPIC_WINDOW, out.RELEVANCE_BINS))
+        self._organiser_ring = np.zeros(TOPIC_WINDOW)
+        self._replies_yesterday = 0
+        self._relevance_mean = 1.0
         #: running totals, indexed by the ``outputs.T_*`` constants (``outputs.TOTALS``)
         self.totals = np.zeros(len(out.TOTALS))
         self._setup_media()
@@ -187,8 +199,8 @@ class CommunityModel(mesa.Model):
     def _problems(self, day: _Day) -> None:
         s = self.state
         day.c[out.C_COMPLAINTS_NEW] = rules.draw_problems(
-            s.alive, s.complaint_open, s.complaint_since, s.n, day.t,
-            self.params.problem_probability, self.rs)
+            s.alive, s.complaint_open, s.complaint_since, s.complaint_baseline, s.engagement,
+            s.n, day.t, self.params.problem_probability, self.rs)
 
     def _posting(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -198,24 +210,61 @@ class CommunityModel(mesa.Model):
             self.rs)
         if day.active:
             day.organiser_posts = rules.organiser_posting(p.organiser_posts, self.rs)
+        self._plan_organiser(day)
         self.organiser.posts += day.organiser_posts
         day.c[out.C_ORGANISER_POSTS] = day.organiser_posts
         day.c[out.C_MEMBER_POSTS] = record_posts(
             s.ints, s.floats, day.member_posts, n, day.t,
             self._topic_ring[day.t % TOPIC_WINDOW])
+        self._organiser_ring[day.t % TOPIC_WINDOW] = day.organiser_posts
+
+    def _plan_organiser(self, day: _Day) -> None:
+        """The organiser's attention budget for today (rules.allocate_attention,
+        rules.tie_attention): posts, then complaint answers, then invitations, then tied
+        members get what is left."""
+        p, s, n = self.params, self.state, self.state.n
+        if not day.active:
+            day.organiser_posts = 0
+            day.attended = np.zeros(n, dtype=bool)
+            day.attention = 0.0
+            return
+        alive = s.alive[:n]
+        ready = int((s.complaint_open[:n] & alive
+                     & (day.t - s.complaint_since[:n] >= p.answer_delay)).sum())
+        invites = 0
+        if p.pruning and day.t % p.prune_interval == 0:
+            invites = int(np.floor(p.prune_fraction * self._alive))
+        granted, left = rules.allocate_attention(
+            p.organiser_hours,
+            np.array([day.organiser_posts, min(p.answer_capacity, ready), invites]),
+            np.array([p.hours_per_post, p.hours_per_answer, p.hours_per_invite]))
+        day.organiser_posts, day.answer_quota, day.invite_quota = (int(g) for g in granted)
+        tied = int((s.organiser_tie[:n] & alive).sum())
+        day.attention, day.tie_hours = rules.tie_attention(left, tied, p.hours_per_tie)
+        day.attended = rules.draw_attended(s.organiser_tie, s.alive, n, day.attention, self.rs)
 
     def _reading_and_replying(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
-        result = rules.read_and_reply(
-            n, day.member_posts, s.complaint_open, s.resolved, s.alive, s.organiser_tie,
+        # information overload: today's posts and yesterday's replies are the day's messages
+        day.volume = float(day.c[out.C_MEMBER_POSTS] + day.organiser_posts
+                           + self._replies_yesterday)
+        day.read_share = rules.read_share(day.volume, p.reading_capacity)
+        result = rules.read_and_reply_members(
+            n, day.member_posts, s.complaint_open, s.resolved_tone, s.alive, day.attended,
             p.broadcast, s.ties, s.tie_count, day.visited, s.engagement, s.interest,
             day.organiser_posts, p.campaign_tone, p.niche_center,
             p.reply_probability if p.interaction else 0.0, p.relevance_width, p.interaction,
-            self.rs)
+            day.read_share, self.rs)
+        if p.interaction and p.reply_probability > 0:
+            day.organiser_replies = rules.organiser_replies_members(
+                day.member_posts, day.attended, n, p.reply_probability,
+                result.replies_received, self.rs)
         day.read = result
         day.replies_made = result.replies_made
-        day.c[out.C_REPLIES] = record_replies(s.ints, result.replies_made,
-                                               result.replies_received, n, day.t)
+        replies = record_replies(s.ints, result.replies_made, result.replies_received, n,
+                                 day.t) + day.organiser_replies
+        day.c[out.C_REPLIES] = replies
+        self._replies_yesterday = replies
 
     def _contagion(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -228,10 +277,10 @@ class CommunityModel(mesa.Model):
         p, s, n = self.params, self.state, self.state.n
         day.answers_by = np.zeros(n, dtype=np.int64)
         answered, by_members, by_organiser, delays = rules.answer_complaints(
-            n, day.t, s.alive, s.complaint_open, s.complaint_since, s.engagement, day.visited,
-            s.ties, s.tie_count, p.interaction, p.member_help, day.active,
-            p.answer_capacity, p.answer_delay, p.answer_lift, s.resolved, day.answers_by,
-            self.rs)
+            n, day.t, s.alive, s.complaint_open, s.complaint_since, s.complaint_baseline,
+            s.engagement, day.visited, s.ties, s.tie_count, p.interaction, p.member_help,
+            day.active, day.answer_quota, p.answer_delay, p.answer_lift, p.recovery_paradox,
+            p.answer_signal, s.resolved_tone, day.answers_by, self.rs)
         day.organiser_answers = by_organiser
         self.organiser.answers += by_organiser
         c = day.c
@@ -291,9 +340,15 @@ class CommunityModel(mesa.Model):
 
     def _leaving(self, day: _Day) -> None:
         p, s = self.params, self.state
-        left, inactive = rules.draw_leavers(
+        # relevance of the last days' posts (members' binned, the organiser's at the niche
+        # centre) to each member (rules.content_relevance)
+        relevance, self._relevance_mean = rules.member_relevance(
+            s.interest, s.alive, s.n, self._topic_ring.sum(axis=0), self._organiser_ring.sum(),
+            p.niche_center, p.relevance_width)
+        left, inactive = rules.draw_leavers_members(
             s.engagement, s.alive, s.complaint_open, s.last_visit, s.n, day.t,
-            p.leave_rate, p.complaint_leave_risk, p.inactive_days, self.rs)
+            p.leave_rate, p.complaint_leave_risk, p.inactive_days, day.read_share,
+            p.overload_leave_risk, relevance, p.irrelevance_leave_risk, self.rs)
         self._remove(left, LeaveReason.LEFT, day)
         self._remove(inactive, LeaveReason.INACTIVE, day)
         day.c[out.C_LEFT] = left.size + inactive.size
@@ -308,7 +363,8 @@ class CommunityModel(mesa.Model):
                                      self.rs)
         self._remove(pruned, LeaveReason.PRUNED, day)
         day.c[out.C_PRUNED] = pruned.size
-        invited = rules.draw_invitations(self.audience, self.people, pruned.size, self.rng)
+        invited = rules.draw_invitations(self.audience, self.people,
+                                         min(pruned.size, day.invite_quota), self.rng)
         day.invites += invited.size
         self.organiser.invites += invited.size
         accepted = rules.accept_invitations(invited, p.invite_acceptance, self.rng)
@@ -318,11 +374,21 @@ class CommunityModel(mesa.Model):
     def _costs(self, day: _Day) -> None:
         p = self.params
         spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
-                 + day.invites * p.cost_per_invite + day.c[out.C_PAID_SPEND])
+                 + day.invites * p.cost_per_invite + day.tie_hours * p.cost_per_hour
+                 + day.c[out.C_PAID_SPEND])
         if day.t > 0 and day.active:
             spend += p.daily_fixed_cost
-        day.c[out.C_SPEND_TODAY] = spend
-        day.c[out.C_INVITES] = day.invites
+        c = day.c
+        c[out.C_SPEND_TODAY] = spend
+        c[out.C_INVITES] = day.invites
+        c[out.C_ORGANISER_HOURS] = (
+            day.organiser_posts * p.hours_per_post + day.organiser_answers * p.hours_per_answer
+            + (day.invites * p.hours_per_invite if day.t > 0 else 0.0) + day.tie_hours)
+        c[out.C_ORGANISER_ATTENTION] = day.attention
+        c[out.C_ORGANISER_REPLIES] = day.organiser_replies
+        c[out.C_MESSAGE_VOLUME] = day.volume
+        c[out.C_READ_SHARE] = day.read_share
+        c[out.C_CONTENT_RELEVANCE] = self._relevance_mean
         self.totals[out.T_SPEND] += spend
         self._mass_media(spend)
 
@@ -461,9 +527,13 @@ class CommunityModel(mesa.Model):
 
     @property
     def agents_by_type(self):
-        """Agents by type, as Mesa's ``model.agents_by_type``."""
+        """Agents by type, as Mesa's ``model.agents_by_type`` (with a ``Member`` entry even when
+        no member is left)."""
         self._materialise()
-        return super().agents_by_type
+        by_type = super().agents_by_type
+        if Member not in by_type:
+            by_type = {**by_type, Member: AgentSet([], random=self.random)}
+        return by_type
 
     # ================================================================== the Mesa network
     @property

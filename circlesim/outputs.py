@@ -37,6 +37,9 @@ TOPIC_WINDOW = 7
 NICHE_MATCH = 0.5
 #: Topic bins used for the topic entropy of posts.
 TOPIC_BINS = 12
+#: Finer topic bins of the post ring, for the relevance of recent content (a multiple of
+#: TOPIC_BINS, so the entropy bins are sums of these).
+RELEVANCE_BINS = 48
 
 #: Columns of :meth:`CommunityModel.to_frame`, in order, with their meaning.
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -66,8 +69,15 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "complaints_answered": "complaints answered today (organiser and members)",
     "member_answers": "complaints answered by members today",
     "mean_answer_delay": "mean age in days of the complaints answered today",
-    "organiser_content_share": "organiser posts and answers / all posts, replies and answers today",
-    "organiser_effort": "organiser actions today (posts, answers, invitations)",
+    "organiser_content_share": "organiser posts, answers and replies / all posts, replies and "
+                               "answers today",
+    "organiser_effort": "organiser actions today (posts, answers, replies, invitations)",
+    "organiser_hours": "organiser hours worked today (posts, answers, invitations, tied members)",
+    "organiser_attention": "share of tied members the organiser attends to today (1 = all)",
+    "organiser_replies": "organiser replies to the posts of attended tied members today",
+    "message_volume": "messages in the group today (posts today and replies yesterday)",
+    "read_share": "share of the day's messages a member can read (1 = no overload)",
+    "content_relevance": "mean relevance of the last 7 days' posts to members (topic breadth)",
     "centralization": "Freeman degree centralization of the group network (organiser included)",
     "participation_gini": "Gini coefficient of posts among members",
     "lurker_share": "members who never posted",
@@ -157,7 +167,12 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
         out[_GINI] = gini_sorted(sorted_posts)
         out[_TOP1] = top_share_sorted(sorted_posts, 0.01)
     out[_CENTRAL] = centralization_of(degrees[:m + 1])
-    out[_ENTROPY] = entropy_of(topic_ring.sum(axis=0))
+    ring = topic_ring.sum(axis=0)
+    step = ring.shape[0] // TOPIC_BINS
+    coarse = np.zeros(TOPIC_BINS)
+    for b in range(ring.shape[0]):
+        coarse[b // step] += ring[b]
+    out[_ENTROPY] = entropy_of(coarse)
     return out
 
 
@@ -165,11 +180,14 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
 COUNTERS = ("joined", "joined_by_share", "left", "pruned", "turned_away", "member_posts",
             "organiser_posts", "replies", "shares", "exposures", "paid_exposures",
             "complaints_new", "complaints_answered", "member_answers", "organiser_answers",
-            "answer_delay_sum", "invites", "spend_today", "paid_spend")
+            "answer_delay_sum", "invites", "spend_today", "paid_spend", "organiser_hours",
+            "organiser_attention", "organiser_replies", "message_volume", "read_share",
+            "content_relevance")
 (C_JOINED, C_JOINED_BY_SHARE, C_LEFT, C_PRUNED, C_TURNED_AWAY, C_MEMBER_POSTS,
  C_ORGANISER_POSTS, C_REPLIES, C_SHARES, C_EXPOSURES, C_PAID_EXPOSURES, C_COMPLAINTS_NEW,
  C_COMPLAINTS_ANSWERED, C_MEMBER_ANSWERS, C_ORGANISER_ANSWERS, C_ANSWER_DELAY_SUM, C_INVITES,
- C_SPEND_TODAY, C_PAID_SPEND) = range(len(COUNTERS))
+ C_SPEND_TODAY, C_PAID_SPEND, C_ORGANISER_HOURS, C_ORGANISER_ATTENTION, C_ORGANISER_REPLIES,
+ C_MESSAGE_VOLUME, C_READ_SHARE, C_CONTENT_RELEVANCE) = range(len(COUNTERS))
 
 #: Running totals (``model.totals``), by index.
 TOTALS = ("joined", "share_joins", "share_exposures", "exposures", "unique_reach", "spend",
@@ -183,10 +201,10 @@ INT_COLUMNS = frozenset((
     "active_members", "posts", "organiser_posts", "member_posts", "replies", "shares",
     "exposures", "paid_exposures", "total_exposures", "unique_reach", "engaged_members",
     "complaints_new", "complaints_open", "complaints_answered", "member_answers",
-    "organiser_effort", "generations", "media_members"))
+    "organiser_effort", "generations", "media_members", "organiser_replies"))
 
 _COLUMN = {name: i for i, name in enumerate(OUTPUT_COLUMNS)}
-assert len(OUTPUT_COLUMNS) == 47  # fill_row writes them in this order
+assert len(OUTPUT_COLUMNS) == 53  # fill_row writes them in this order
 
 
 @njit(cache=True, inline="always")
@@ -201,7 +219,7 @@ def fill_row(row, t, stats, c, tot):
     ``tot`` (:data:`TOTALS`)."""
     member_posts = c[C_MEMBER_POSTS]
     organiser_posts = c[C_ORGANISER_POSTS]
-    organiser_content = organiser_posts + c[C_ORGANISER_ANSWERS]
+    organiser_content = organiser_posts + c[C_ORGANISER_ANSWERS] + c[C_ORGANISER_REPLIES]
     answered = c[C_COMPLAINTS_ANSWERED]
     engaged = stats[_ENGAGED]
     media = tot[T_MEDIA_ADOPTERS]
@@ -214,7 +232,9 @@ def fill_row(row, t, stats, c, tot):
         stats[_MEAN_E], stats[_SD_E], engaged, c[C_COMPLAINTS_NEW], stats[_OPEN], answered,
         c[C_MEMBER_ANSWERS], _ratio(c[C_ANSWER_DELAY_SUM], answered),
         _ratio(organiser_content, member_posts + organiser_posts + c[C_REPLIES] + answered),
-        organiser_content + c[C_INVITES], stats[_CENTRAL], stats[_GINI], stats[_LURK],
+        organiser_content + c[C_INVITES], c[C_ORGANISER_HOURS], c[C_ORGANISER_ATTENTION],
+        c[C_ORGANISER_REPLIES], c[C_MESSAGE_VOLUME], c[C_READ_SHARE], c[C_CONTENT_RELEVANCE],
+        stats[_CENTRAL], stats[_GINI], stats[_LURK],
         stats[_CONTRIB], stats[_HEAVY], stats[_TOP1], stats[_ENTROPY], stats[_NICHE],
         tot[T_GENERATIONS], _ratio(tot[T_SHARE_JOINS], tot[T_RECRUITERS]),
         _ratio(tot[T_SHARE_JOINS], tot[T_JOINED]), c[C_SPEND_TODAY], tot[T_SPEND],

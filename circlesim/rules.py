@@ -31,6 +31,7 @@ __all__ = [
     "draw_member_posts",
     "organiser_posting",
     "read_and_reply",
+    "read_and_reply_members",
     "ReadResult",
     "update_engagement",
     "engagement_after",
@@ -44,6 +45,16 @@ __all__ = [
     "admit_up_to_cap",
     "new_member_draws",
     "draw_leavers",
+    "draw_leavers_members",
+    "leave_probability",
+    "allocate_attention",
+    "tie_attention",
+    "organiser_replies",
+    "read_share",
+    "content_relevance",
+    "restore_after_answer",
+    "answer_tone",
+    "NEUTRAL_TONE",
     "select_pruned",
     "draw_invitations",
     "accept_invitations",
@@ -58,10 +69,14 @@ __all__ = [
 #: compiled code calls :func:`circlesim.kernels.gaussian_match`).
 relevance = interest_match
 
+#: Tone of a post that is neither negative nor positive (tone scale 0 negative .. 1 positive).
+NEUTRAL_TONE = 0.5
+
 
 # ---------------------------------------------------------------- 1. problems
 @njit(cache=True)
-def draw_problems(alive, complaint_open, complaint_since, n, t, probability, rs):
+def draw_problems(alive, complaint_open, complaint_since, complaint_baseline, engagement, n, t,
+                  probability, rs):
     """Step 1 — members hit a product or service problem and post a complaint.
 
     S1 advantage three ("when the user product or service project has a problem").
@@ -70,7 +85,8 @@ def draw_problems(alive, complaint_open, complaint_since, n, t, probability, rs)
 
     Updates
     -------
-    complaint_open, complaint_since : the new complaints, opened on day ``t``.
+    complaint_open, complaint_since, complaint_baseline : the new complaints, opened on day
+        ``t``, and the complainer's engagement just before.
 
     Returns
     -------
@@ -84,6 +100,7 @@ def draw_problems(alive, complaint_open, complaint_since, n, t, probability, rs)
         if alive[i] and not complaint_open[i] and uniform(rs) < probability:
             complaint_open[i] = True
             complaint_since[i] = t
+            complaint_baseline[i] = engagement[i]
             new += 1
     return new
 
@@ -151,24 +168,27 @@ class ReadResult:
 
 
 @njit(cache=True)
-def _read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties,
+def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
                     tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
-                    niche_center, reply_probability, relevance_width, interaction, rs):
+                    niche_center, reply_probability, relevance_width, interaction, read_share,
+                    rs):
     seen = np.zeros(n)
     tone_sum = np.zeros(n)
     replies_made = np.zeros(n, dtype=np.int64)
     replies_received = np.zeros(n, dtype=np.int64)
     for s in range(n):
         complaint = interaction and complaint_open[s] and alive[s]
-        answered = interaction and resolved[s]
+        answered = interaction and resolved_tone[s] > 0
         items = posts[s] + (1 if complaint else 0) + (1 if answered else 0)
         if items == 0:
             continue
-        tone = posts[s] * engagement[s] + (1.0 if answered else 0.0)
+        tone = posts[s] * engagement[s] + (resolved_tone[s] if answered else 0.0)
         for slot in range(tie_count[s]):
             r = ties[s, slot]
             if r < 0 or not alive[r] or not visited[r]:
                 continue
+            if read_share < 1.0 and uniform(rs) >= read_share:
+                continue  # overload: this source's messages went unread
             seen[r] += items
             tone_sum[r] += tone
             if posts[s] > 0 and reply_probability > 0:
@@ -180,7 +200,9 @@ def _read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, br
     organiser_received = 0
     if organiser_posts > 0:
         for r in range(n):
-            if alive[r] and visited[r] and (organiser_tie[r] or broadcast):
+            if alive[r] and visited[r] and (attended[r] or broadcast):
+                if read_share < 1.0 and uniform(rs) >= read_share:
+                    continue
                 seen[r] += organiser_posts
                 tone_sum[r] += organiser_posts * campaign_tone
                 if reply_probability > 0:
@@ -192,29 +214,32 @@ def _read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, br
     return seen, tone_sum, replies_made, replies_received, organiser_received
 
 
-def read_and_reply(n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties,
-                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
-                   niche_center, reply_probability, relevance_width, interaction,
-                   rs) -> ReadResult:
+def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, attended, broadcast,
+                           ties, tie_count, visited, engagement, interest, organiser_posts,
+                           campaign_tone, niche_center, reply_probability, relevance_width,
+                           interaction, read_share, rs) -> ReadResult:
     """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
     S2 §1 multi-directional interaction).
 
     A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
     (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
-    (tone 1). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
+    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
     ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
-    ``Binomial(posts_s, that)``. Organiser posts reach visiting members tied to the organiser
-    (all with ``broadcast``) with tone ``campaign_tone`` and topic ``niche_center``. With
-    ``interaction`` off, complaints and answers are not seen (members do not post either).
+    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
+    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
+    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
+    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
+    source's items (and the organiser's batch) only with probability ``read_share``
+    (:func:`read_share`). :func:`read_and_reply` is the same rule over edge lists.
 
     Returns
     -------
     ReadResult
     """
     return ReadResult(*_read_and_reply(
-        n, posts, complaint_open, resolved, alive, organiser_tie, broadcast, ties, tie_count,
+        n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties, tie_count,
         visited, engagement, interest, organiser_posts, campaign_tone, niche_center,
-        reply_probability, relevance_width, interaction, rs))
+        reply_probability, relevance_width, interaction, read_share, rs))
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
@@ -286,16 +311,18 @@ def organiser_answers(open_since, today, capacity, delay):
 
 
 @njit(cache=True, inline="always")
-def answer_lift(e, lift):
-    """Step 5c — an answered complainer regains a share ``lift`` (``answer_lift``) of its
-    distance to full engagement: ``e' = e + lift (1 - e)``."""
-    return e + lift * (1.0 - e)
+def answer_lift(e, before, lift, paradox):
+    """Step 5c — an answered complainer's engagement (:func:`restore_after_answer`):
+    ``e' = clip(e + lift (e0 - e)^+ + pi (1 - e0), 0, 1)``, ``e0`` the engagement before the
+    problem, ``pi`` = ``recovery_paradox``."""
+    return min(max(e + lift * max(before - e, 0.0) + paradox * (1.0 - before), 0.0), 1.0)
 
 
 @njit(cache=True)
-def answer_complaints(n, t, alive, complaint_open, complaint_since, engagement, visited, ties,
-                      tie_count, interaction, member_help, organiser_active, capacity, delay,
-                      lift, resolved, answers_by, rs):
+def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_baseline,
+                      engagement, visited, ties, tie_count, interaction, member_help,
+                      organiser_active, capacity, delay, lift, paradox, signal, resolved_tone,
+                      answers_by, rs):
     """Step 5 — open complaints are answered: first by members, then by the organiser.
 
     5a (S2 §4, self-running; S1 advantage three: "a short period of time through the community
@@ -307,14 +334,15 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, engagement, 
     Updates
     -------
     complaint_open, engagement : answered complaints close and lift their complainer.
-    resolved : reset, then True for the complaints answered today (read tomorrow, step 3).
+    resolved_tone : reset, then :func:`answer_tone` of the complaints answered today (read
+        tomorrow, step 3).
     answers_by : +1 for every member answer, at the answering member's row.
 
     Returns
     -------
     (answered, by members, by the organiser, sum of the answered complaints' ages)
     """
-    resolved[:] = False
+    resolved_tone[:] = 0.0
     open_rows = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
@@ -349,8 +377,8 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, engagement, 
         if solved[q]:
             c = open_rows[q]
             complaint_open[c] = False
-            engagement[c] = answer_lift(engagement[c], lift)
-            resolved[c] = True
+            engagement[c] = answer_lift(engagement[c], complaint_baseline[c], lift, paradox)
+            resolved_tone[c] = NEUTRAL_TONE + signal / (1.0 + max(t - complaint_since[c], 0))
             delays += t - complaint_since[c]
     return by_members + by_organiser, by_members, by_organiser, delays
 
@@ -578,13 +606,94 @@ def new_member_draws(k, initial_engagement, activity_sigma, centre_strength, rs)
 
 # ---------------------------------------------------------------- 8. leaving
 @njit(cache=True)
-def draw_leavers(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
-                 complaint_leave_risk, inactive_days, rs):
-    """Step 8 — members leave as engagement falls; long-absent members count as gone.
+def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
+                      complaint_leave_risk, overload_leave_risk, irrelevance_leave_risk):
+    """Step 8 — the daily chance of leaving, with ``r`` the share of the day's messages a
+    member can read (:func:`read_share`) and ``R`` the relevance of recent content to it
+    (:func:`content_relevance`)::
 
-    ``P(leave) = 1 - (1 - l (1 - e)^2)(1 - c [complaint unanswered])`` (S1 advantage three:
-    unanswered complaints drive people out). A member absent ``inactive_days`` or more (and not
-    leaving anyway) is gone (0 = never).
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk`` (references at :func:`draw_leavers`)."""
+    p = 1.0 - (1.0 - leave_rate * (1.0 - e) ** 2) * (
+        1.0 - complaint_leave_risk * complaint_waiting)
+    if overload_leave_risk > 0 and read_share < 1.0:
+        p = 1.0 - (1.0 - p) * (1.0 - overload_leave_risk * (1.0 - read_share))
+    if irrelevance_leave_risk > 0:
+        p = 1.0 - (1.0 - p) * (1.0 - irrelevance_leave_risk
+                               * (1.0 - min(max(relevance, 0.0), 1.0)))
+    return p
+
+
+@njit(cache=True)
+def _leave_probabilities(e, complaint, read_share, relevance, l, c, o, f):
+    out = np.empty(e.shape[0])
+    for i in range(e.shape[0]):
+        out[i] = leave_probability(e[i], complaint[i], read_share, relevance[i], l, c, o, f)
+    return out
+
+
+@njit(cache=True)
+def draw_attended(organiser_tie, alive, n, attention, rs):
+    """Tied members the organiser attends today: each with probability ``attention``
+    (:func:`tie_attention`); all of them at full attention."""
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if organiser_tie[i] and alive[i]:
+            out[i] = attention >= 1.0 or uniform(rs) < attention
+    return out
+
+
+@njit(cache=True)
+def organiser_replies_members(posts, attended, n, reply_probability, replies_received, rs):
+    """:func:`organiser_replies` over member rows: ``Binomial(posts, rho)`` replies to each
+    attended poster, added to ``replies_received``. Returns the replies written."""
+    total = 0
+    if reply_probability <= 0:
+        return 0
+    for i in range(n):
+        if attended[i] and posts[i] > 0:
+            k = binomial_small(rs, posts[i], min(1.0, reply_probability))
+            replies_received[i] += k
+            total += k
+    return total
+
+
+@njit(cache=True)
+def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_center, width):
+    """:func:`content_relevance` for every member row (the recent posts binned at the centres
+    of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it and its
+    mean over current members (1 with no content or no members)."""
+    bins = topic_weights.shape[0]
+    total = topic_weights.sum() + organiser_weight
+    out = np.ones(n)
+    mean = 0.0
+    m = 0
+    for i in range(n):
+        if total > 0:
+            acc = organiser_weight * gaussian_match(interest[i], niche_center, width)
+            for b in range(bins):
+                if topic_weights[b] > 0:
+                    acc += topic_weights[b] * gaussian_match(interest[i], (b + 0.5) / bins,
+                                                             width)
+            out[i] = acc / total
+        if alive[i]:
+            mean += out[i]
+            m += 1
+    return out, (mean / m if m > 0 else 1.0)
+
+
+@njit(cache=True)
+def draw_leavers_members(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
+                         complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
+                         relevance, irrelevance_leave_risk, rs):
+    """Step 8 — members leave (:func:`leave_probability`); a member absent ``inactive_days``
+    or more (and not leaving anyway) is gone (0 = never). :func:`draw_leavers` is the same rule
+    over boolean masks.
 
     Returns
     -------
@@ -596,8 +705,9 @@ def draw_leavers(engagement, alive, complaint_open, last_visit, n, t, leave_rate
     for i in range(n):
         if not alive[i]:
             continue
-        c = complaint_leave_risk if complaint_open[i] else 0.0
-        p = 1.0 - (1.0 - leave_rate * (1.0 - engagement[i]) ** 2) * (1.0 - c)
+        p = leave_probability(engagement[i], complaint_open[i], read_share, relevance[i],
+                              leave_rate, complaint_leave_risk, overload_leave_risk,
+                              irrelevance_leave_risk)
         if uniform(rs) < p:
             left[a] = i
             a += 1
@@ -795,3 +905,311 @@ def media_adoption(non_adopters, match_levels, adopters, potential, impressions,
             non_adopters[level] -= k
             new += k
     return new
+
+
+# ---------------------------------------------------------------- reference versions (edge lists)
+# The same rules over edge lists and boolean masks, as plain numpy (the form the mechanism
+# tests state their equations in); the model runs the compiled versions above.
+def read_and_reply(
+    *,
+    n_rows: int,
+    source_rows: np.ndarray,
+    source_posts: np.ndarray,
+    source_items: np.ndarray,
+    source_tone_sum: np.ndarray,
+    reader_of_source: np.ndarray,
+    neighbour: np.ndarray,
+    visited: np.ndarray,
+    engagement: np.ndarray,
+    interest: np.ndarray,
+    organiser_posts: int,
+    organiser_readers: np.ndarray,
+    campaign_tone: float,
+    niche_center: float,
+    reply_probability: float,
+    relevance_width: float,
+    rng: np.random.Generator,
+    read_share: float = 1.0,
+) -> ReadResult:
+    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
+    S2 §1 multi-directional interaction).
+
+    A visiting neighbour ``r`` of source ``s`` sees all of ``s``'s items today (posts, an open
+    complaint, an answered complaint) and replies to each *post* with probability
+    ``min(1, rho e_r rel(x_r, x_s))``; replies to ``s`` are ``Binomial(posts_s, that)``.
+    Organiser posts reach ``organiser_readers`` (tied members, or all with broadcast) with tone
+    ``campaign_tone`` and topic ``niche_center``.
+
+    Information overload (Jones, Ravid & Rafaeli 2004): when the day's messages exceed what a
+    member can read, each visiting reader reads a source's items (and each organiser post
+    batch) only with probability ``read_share`` (:func:`read_share`); unread items are neither
+    seen nor replied to. With ``read_share = 1`` no extra random number is drawn.
+
+    Parameters
+    ----------
+    source_rows, source_posts, source_items, source_tone_sum : ndarray
+        Rows with something to show; their member posts; all visible items; tone sum of items.
+    reader_of_source, neighbour : ndarray
+        Tie pairs (position in ``source_rows``, neighbour row), alive neighbours only.
+    organiser_readers : bool ndarray
+        Members who see organiser posts today.
+    read_share : float
+        Share of the day's messages a member reads (1 = everything).
+
+    Returns
+    -------
+    ReadResult
+    """
+    seen = np.zeros(n_rows)
+    tone_sum = np.zeros(n_rows)
+    replies_made = np.zeros(n_rows, dtype=np.int64)
+    replies_received = np.zeros(n_rows, dtype=np.int64)
+
+    reading = visited[neighbour].copy()
+    if read_share < 1.0:
+        reading &= rng.random(neighbour.size) < read_share
+    src_pos = reader_of_source[reading]
+    readers = neighbour[reading]
+    if readers.size:
+        src = source_rows[src_pos]
+        seen += np.bincount(readers, weights=source_items[src_pos], minlength=n_rows)
+        tone_sum += np.bincount(readers, weights=source_tone_sum[src_pos], minlength=n_rows)
+        posts = source_posts[src_pos]
+        has_posts = posts > 0
+        if reply_probability > 0 and has_posts.any():
+            r, s, k = readers[has_posts], src[has_posts], posts[has_posts]
+            p = np.minimum(1.0, reply_probability * engagement[r]
+                           * relevance(interest[r], interest[s], relevance_width))
+            replies = rng.binomial(k, p)
+            replies_made += np.bincount(r, weights=replies, minlength=n_rows).astype(np.int64)
+            replies_received += np.bincount(s, weights=replies, minlength=n_rows).astype(np.int64)
+
+    organiser_received = 0
+    if organiser_posts > 0:
+        org_readers = np.flatnonzero(organiser_readers & visited)
+        if read_share < 1.0 and org_readers.size:
+            org_readers = org_readers[rng.random(org_readers.size) < read_share]
+        seen[org_readers] += organiser_posts
+        tone_sum[org_readers] += organiser_posts * campaign_tone
+        if reply_probability > 0 and org_readers.size:
+            p = np.minimum(1.0, reply_probability * engagement[org_readers]
+                           * relevance(interest[org_readers], niche_center, relevance_width))
+            replies = rng.binomial(organiser_posts, p)
+            replies_made[org_readers] += replies
+            organiser_received = int(replies.sum())
+    return ReadResult(seen, tone_sum, replies_made, replies_received, organiser_received)
+
+
+def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
+                 days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
+                 inactive_days: int, rng: np.random.Generator,
+                 read_share: float = 1.0, overload_leave_risk: float = 0.0,
+                 relevance: np.ndarray | float = 1.0,
+                 irrelevance_leave_risk: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Step 8 — members leave as engagement falls, under overload and when little of the
+    group's content is relevant to them; long-absent members count as gone.
+
+    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
+    ``R`` the relevance of the group's recent content to the member
+    (:func:`content_relevance`)::
+
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk``. A member absent ``inactive_days`` or more is gone.
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
+    more likely to end active participation as the overload of mass interaction grows.
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
+    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
+    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
+    resources and communication costs.
+
+    Returns
+    -------
+    left, inactive : bool ndarrays
+    """
+    n = engagement.shape[0]
+    p = _leave_probabilities(np.asarray(engagement, dtype=float),
+                             np.broadcast_to(np.asarray(complaint_waiting, dtype=float), (n,)).copy(),
+                             float(read_share),
+                             np.broadcast_to(np.asarray(relevance, dtype=float), (n,)).copy(),
+                             leave_rate, complaint_leave_risk, overload_leave_risk,
+                             irrelevance_leave_risk)
+    left = alive & (rng.random(engagement.shape[0]) < p)
+    if inactive_days > 0:
+        inactive = alive & ~left & (days_since_visit >= inactive_days)
+    else:
+        inactive = np.zeros_like(left)
+    return left, inactive
+
+
+# ---------------------------------------------------------------- overload and topic breadth
+def read_share(volume: float, capacity: float) -> float:
+    """Share of the day's messages a member reads: ``r = min(1, K / V)``.
+
+    ``V`` is the day's message volume in the group (posts and replies; a group chat shows every
+    message to every member), ``K`` = ``reading_capacity`` the messages a member can read in a
+    day (``K <= 0``: unlimited, ``r = 1``).
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — members cope
+    with overload by reading (and answering) fewer messages. Ren & Kraut (2014), Human-Computer
+    Interaction 29(4): the benefit of reading saturates beyond about 40 messages a day (after
+    Liang et al. 2007, where 20 -> 40 items overloaded readers).
+    """
+    if capacity <= 0 or volume <= capacity:
+        return 1.0
+    return float(capacity) / float(volume)
+
+
+def content_relevance(interest: np.ndarray, topics: np.ndarray, weights: np.ndarray,
+                      width: float) -> np.ndarray:
+    """Mean relevance of the group's recent content to each member (topic breadth).
+
+    ``R_i = sum_b w_b rel(x_i, t_b) / sum_b w_b`` with ``rel`` the Gaussian topic relevance
+    (:func:`relevance`, width ``relevance_width``), ``t_b`` the topics of recent posts (binned)
+    and ``w_b`` how many posts had that topic. A group whose members' interests spread widely
+    posts on many topics, so each member finds a smaller share of it relevant
+    (fragmentation). With no content, ``R = 1``.
+
+    References
+    ----------
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3): 841-864; Ren & Kraut (2014),
+    Human-Computer Interaction 29(4): 351-389 — topical breadth lowers the share of messages
+    that match a member's interest (the signal-to-noise ratio of reading) and commitment.
+    """
+    total = float(np.sum(weights))
+    if total <= 0 or interest.size == 0:
+        return np.ones(interest.shape[0])
+    used = np.flatnonzero(weights > 0)
+    rel = relevance(interest[:, None], topics[used][None, :], width)
+    return rel @ (weights[used] / total)
+
+
+def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarray
+                       ) -> tuple[np.ndarray, float]:
+    """Share one daily attention budget among the organiser's tasks, in priority order.
+
+    Task ``k`` wants ``D_k`` units of ``h_k`` hours each; it is granted
+    ``G_k = min(D_k, floor(B_k / h_k))`` units, where ``B_k`` is the budget left after the
+    tasks before it (``B_0`` = ``organiser_hours``). The model's order is posts, complaint
+    answers, invitations; the hours left go to tied members (:func:`tie_attention`).
+
+    References
+    ----------
+    Miritello et al. (2013), Social Networks 35(1): 89-95 — communication time is a limited
+    resource, so people with more ties give each less time. Kraut & Resnick (2012), *Building
+    Successful Online Communities*, MIT Press — moderating and welcoming take managers' time.
+
+    Returns
+    -------
+    granted : int ndarray
+        Units granted per task.
+    left : float
+        Hours left after all tasks.
+    """
+    left = float(budget)
+    granted = np.zeros(len(demands), dtype=np.int64)
+    for k, (want, hours) in enumerate(zip(demands, unit_hours)):
+        want = int(max(want, 0))
+        if hours <= 0:
+            granted[k] = want
+            continue
+        g = min(want, int(np.floor(left / hours + 1e-9)))
+        granted[k] = g
+        left -= g * hours
+    return granted, max(left, 0.0)
+
+
+def tie_attention(hours_left: float, tied: int, hours_per_tie: float) -> tuple[float, float]:
+    """Attention the organiser gives each tied member: ``a = min(1, H / (T h))``.
+
+    ``H`` hours are left after posts, answers and invitations (:func:`allocate_attention`),
+    ``T`` members are tied to the organiser and each needs ``h`` = ``hours_per_tie`` hours a
+    day to be attended in full (read, welcomed, answered). On a day a tied member is attended
+    with probability ``a``: it then sees the organiser's posts and may get the organiser's
+    replies; the hours used are ``min(H, T h)``. More ties means less attention for each: a
+    star organiser spreads itself thin (Miritello et al. 2013; Gonçalves, Perra & Vespignani
+    2011, PLoS ONE 6(8): e22656 — interaction per tie falls once people keep more than about
+    100-200 ties, Dunbar's number).
+
+    Returns
+    -------
+    share : float
+        ``a`` in [0, 1] (1 with no tied members).
+    hours : float
+        Hours spent on tied members today.
+    """
+    if tied <= 0:
+        return 1.0, 0.0
+    need = tied * hours_per_tie
+    if need <= 0:
+        return 1.0, 0.0
+    used = min(max(hours_left, 0.0), need)
+    return used / need, used
+
+
+def organiser_replies(posts: np.ndarray, attended: np.ndarray, reply_probability: float,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Replies the organiser writes to the posts of the tied members it attends today.
+
+    Each post of an attended member gets a reply with probability ``rho`` (an engaged,
+    always-interested reader: ``rho e rel`` with ``e = rel = 1``): replies ``~ Binomial(posts,
+    rho)``. The replies count as replies received (reply reward, newcomers' first posts;
+    Joyce & Kraut 2006).
+
+    Returns
+    -------
+    int ndarray
+        Organiser replies received per member row.
+    """
+    out = np.zeros(posts.shape[0], dtype=np.int64)
+    rows = np.flatnonzero(attended & (posts > 0))
+    if rows.size and reply_probability > 0:
+        out[rows] = rng.binomial(posts[rows], min(1.0, reply_probability))
+    return out
+
+
+def restore_after_answer(engagement: np.ndarray, before: np.ndarray, lift: float,
+                         paradox: float = 0.0) -> np.ndarray:
+    """Engagement of complainers whose complaint was answered.
+
+    ``e' = e + lift (e0 - e)^+ + pi (1 - e0)``, clipped to [0, 1], where ``e0`` is the
+    engagement just before the problem and ``pi`` = ``recovery_paradox``. With ``pi = 0`` (the
+    default) an answer restores at most the pre-problem state: ``e' <= max(e, e0)``, so a
+    problem never leaves a member better off than no problem. ``pi > 0`` turns on a "service
+    recovery paradox": the answered complainer ends above its pre-problem engagement.
+
+    References
+    ----------
+    de Matos, Henrique & Rossi (2007), Journal of Service Research 10(1): 60-77 — meta-analysis:
+    the recovery paradox raises satisfaction but not repurchase intention, word of mouth or
+    image; it is weak and conditional. Hence ``pi`` defaults to 0.
+    """
+    e = np.asarray(engagement, dtype=float)
+    gap = np.maximum(np.asarray(before, dtype=float) - e, 0.0)
+    out = e + lift * gap + paradox * (1.0 - np.asarray(before, dtype=float))
+    return np.clip(out, 0.0, 1.0)
+
+
+def answer_tone(delay: np.ndarray, signal: float) -> np.ndarray:
+    """Tone of an answered complaint as onlookers read it the next day.
+
+    ``tone = 0.5 + s / (1 + delay)``: neutral (0.5, :data:`NEUTRAL_TONE`) plus a modest
+    positive signal ``s`` = ``answer_signal`` for a visible answer, halved when it came a day
+    late and smaller the longer the complaint waited (a fast answer is the better signal).
+
+    References
+    ----------
+    van Noort & Willemsen (2012), Journal of Interactive Marketing 26(3): 131-140 — webcare
+    answers to complaints improve onlookers' brand evaluations, modestly. Before this rule an
+    answer read as a maximally positive post (tone 1), so more problems grew the group.
+    """
+    return NEUTRAL_TONE + signal / (1.0 + np.maximum(np.asarray(delay, dtype=float), 0.0))

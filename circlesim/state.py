@@ -55,23 +55,24 @@ LEAVE_REASONS = {r.value: r.name.lower() for r in LeaveReason}
 #: Codes of ``MemberState.channel`` -> the words used in the member table.
 CHANNELS = {c.value: c.name.lower() for c in Channel}
 
-FLOAT_FIELDS = ("engagement", "activity", "interest", "value_window")
+FLOAT_FIELDS = ("engagement", "activity", "interest", "value_window", "complaint_baseline",
+                "resolved_tone")
 INT_FIELDS = (
     "person", "uid", "joined_step", "left_step", "recruiter", "generation", "posts",
     "replies", "replies_received", "shares", "answers", "recruits", "last_visit",
     "complaint_since", "first_post_step", "posts_after_first", "first_post_replies",
     "channel", "reason", "tie_count", "alive_degree",
 )
-BOOL_FIELDS = ("alive", "organiser_tie", "complaint_open", "shared_once", "resolved")
+BOOL_FIELDS = ("alive", "organiser_tie", "complaint_open", "shared_once")
 
 # field indices, for compiled kernels
-(ENGAGEMENT, ACTIVITY, INTEREST, VALUE_WINDOW) = range(4)
+(ENGAGEMENT, ACTIVITY, INTEREST, VALUE_WINDOW, COMPLAINT_BASELINE, RESOLVED_TONE) = range(6)
 (PERSON, UID, JOINED_STEP, LEFT_STEP, RECRUITER, GENERATION, POSTS, REPLIES, REPLIES_RECEIVED,
  SHARES, ANSWERS, RECRUITS, LAST_VISIT, COMPLAINT_SINCE, FIRST_POST_STEP, POSTS_AFTER_FIRST,
  FIRST_POST_REPLIES, CHANNEL, REASON, TIE_COUNT, ALIVE_DEGREE) = range(len(INT_FIELDS))
-(ALIVE, ORGANISER_TIE, COMPLAINT_OPEN, SHARED_ONCE, RESOLVED) = range(len(BOOL_FIELDS))
+(ALIVE, ORGANISER_TIE, COMPLAINT_OPEN, SHARED_ONCE) = range(len(BOOL_FIELDS))
 
-_ARCHIVED = FLOAT_FIELDS + INT_FIELDS[:-2] + BOOL_FIELDS[:-1]
+_ARCHIVED = FLOAT_FIELDS[:-1] + INT_FIELDS[:-2] + BOOL_FIELDS
 
 
 def bytes_per_member(value_window: int, tie_width: int = 8) -> int:

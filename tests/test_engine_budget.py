@@ -19,7 +19,8 @@ def test_estimate_has_parts_with_their_drivers():
     assert set(est.parts) == set(est.drivers)
     assert "seeding_budget" in est.drivers["paid exposures"]
     # more members, more memory; a bigger paid budget, more memory
-    more = estimate_memory(Parameters.from_mapping({"max_members": 100_000}))
+    more = estimate_memory(Parameters.from_mapping({"max_members": 100_000,
+                                                    "market_size": 1_000_000}))
     assert more.parts["members"] > 100 * est.parts["members"]
 
 
@@ -38,10 +39,12 @@ def test_over_budget_paid_seeding_is_refused_in_one_line_naming_both_parameters(
 def test_model_checks_at_construction_before_building():
     with pytest.raises(MemoryBudgetError, match="friends_mean"):
         CommunityModel(rng=1, friends_mean=5000, max_members=1_000_000, initial_members=100,
-                       memory_limit=2 * 2**30)
+                       market_size=100_000_000, memory_limit=2 * 2**30)
     with pytest.raises(MemoryBudgetError, match="raise the memory limit"):
         CommunityModel(rng=1, memory_limit=10 * 2**20)
     assert 0 < default_memory_limit()
+    # the group never outgrows the market: a huge cap on a small market is fine
+    check_memory(Parameters.from_mapping({"max_members": 10_000_000}), 2 * 2**30)
 
 
 def test_sizes_parse_and_bad_sizes_are_one_line_errors():

@@ -17,56 +17,44 @@ from pathlib import Path
 
 __all__ = ["handle_compare", "handle_report", "handle_sweep", "main", "register"]
 
-EXIT_OK, EXIT_FAILED_RUNS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from circlesim.errors import (
+    EXIT_FAILED as EXIT_FAILED_RUNS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    run_guarded,
+    whole_number,
+)
 
-
-class UsageError(Exception):
-    """Raised instead of argparse's usage dump, so each bad flag is one line."""
-
-    def __init__(self, prog: str, message: str):
-        super().__init__(message)
-        self.prog = prog
-        self.message = " ".join(str(message).split())
+INTERRUPTED = "interrupted; finished runs are saved, rerun the same command to resume"
 
 
 def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """argparse errors become a :class:`UsageError` (one line, exit 2) instead of a usage dump."""
+
     def error(message: str):
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {' '.join(str(message).split())}\n")
+        where = parser.prog.removeprefix("circlesim").strip()
+        raise UsageError(f"{where}: {message}" if where else message)
 
     parser.error = error  # type: ignore[method-assign]
     return parser
 
 
-def _int_type(flag: str, low: int, high: int):
-    def convert(text: str) -> int:
-        try:
-            value = int(text.strip().replace("_", ""), 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer from {low} to {high:,}, got {text!r}"[:200]) from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f"{value} is out of range (allowed: {low} to {high:,})"[:200])
-        return value
-
-    convert.__name__ = "integer"
-    return convert
-
-
 def _add_run_options(p: argparse.ArgumentParser, *, default_workers_help: str) -> None:
     from .spec import MAX_REPLICATIONS, MAX_SEED, MAX_STEPS
 
-    p.add_argument("--replications", "-r", type=_int_type("--replications", 1, MAX_REPLICATIONS),
+    p.add_argument("--replications", "-r", type=whole_number(1, MAX_REPLICATIONS),
                    metavar="R", help="runs per scenario and grid point (default 1; compare: 10)")
-    p.add_argument("--steps", "-n", type=_int_type("--steps", 1, MAX_STEPS), metavar="N",
+    p.add_argument("--steps", "-n", type=whole_number(1, MAX_STEPS), metavar="N",
                    help="days per run (default 180); results have N+1 rows per run (day 0..N)")
-    p.add_argument("--seed", type=_int_type("--seed", 0, MAX_SEED), metavar="ROOT",
+    p.add_argument("--seed", type=whole_number(0, MAX_SEED), metavar="ROOT",
                    help="root seed; each run's seed derives from it and the run's identity "
                         "(default: the one in OUT/manifest.json, else fresh and recorded)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="fix a parameter for every run (repeatable)")
     p.add_argument("--out", "-o", metavar="DIR", help="results directory")
-    p.add_argument("--workers", "-j", type=_int_type("--workers", 1, 4096), metavar="N",
+    p.add_argument("--workers", "-j", type=whole_number(1, 4096), metavar="N",
                    help=default_workers_help)
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on this Dask scheduler instead of local processes")
@@ -93,13 +81,16 @@ def register(subparsers) -> None:
     sp.add_argument("--design", metavar="sobol|morris", help="SALib design instead of a grid")
     sp.add_argument("--range", action="append", default=[], metavar="KEY=LOW:HIGH",
                     help="design range of a numeric parameter (repeatable, 2 or more)")
-    sp.add_argument("--samples", type=_int_type("--samples", 2, 2**20), metavar="N",
+    sp.add_argument("--samples", type=whole_number(2, 2**20), metavar="N",
                     help="sobol: base samples N, a power of two (N*(D+2) rows); "
                          "morris: trajectories (N*(D+1) rows)")
     sp.add_argument("--second-order", action="store_true", default=None,
                     help="sobol: also second-order indices (N*(2D+2) rows)")
-    sp.add_argument("--levels", type=_int_type("--levels", 2, 100), metavar="L",
+    sp.add_argument("--levels", type=whole_number(2, 100), metavar="L",
                     help="morris: grid levels (even; default 4)")
+    sp.add_argument("--allow-code", action="store_true",
+                    help="let SPEC.toml name an unregistered runner ('package.module:function'):"
+                         " that runs code from the file; only for spec files you trust")
     sp.add_argument("--dry-run", action="store_true",
                     help="validate and print the plan, run nothing")
     sp.set_defaults(handler=handle_sweep, func=handle_sweep)
@@ -130,53 +121,17 @@ def register(subparsers) -> None:
 # ----------------------------------------------------------------------------- handlers
 
 
-def _input_errors() -> tuple[type[BaseException], ...]:
-    from .engine import SweepConflict
-    from .report import ReportError
-    from .spec import SpecError
-
-    errors: list[type[BaseException]] = [SpecError, SweepConflict, ReportError, UsageError]
-    try:
-        from circlesim.parameters import ParameterError
-
-        errors.append(ParameterError)
-    except ImportError:
-        pass
-    try:
-        from circlesim.scenarios import ScenarioError
-
-        errors.append(ScenarioError)
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
-def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _guard(prog: str, fn, args) -> int:
-    try:
-        return fn(args)
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted; finished runs are saved, rerun the same command to resume",
-              file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except _input_errors() as err:
-        return _fail(prog, str(err))
-    except (ConnectionError, NotADirectoryError, PermissionError, FileExistsError,
-            BlockingIOError) as err:
-        return _fail(prog, str(err))
-    except OSError as err:
-        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-        return _fail(prog, f"{where}{err.strerror or err}")
+    """The package's one error path (:func:`circlesim.errors.run_guarded`)."""
+    return run_guarded(lambda: fn(args), prog, interrupted=INTERRUPTED)
 
 
 def build_spec(args):
     from .spec import apply_flags, load_spec
 
-    base = load_spec(args.spec) if getattr(args, "spec", None) else None
+    spec_file = getattr(args, "spec", None)
+    base = load_spec(spec_file, allow_code=getattr(args, "allow_code", False)) \
+        if spec_file else None
     return apply_flags(
         base,
         scenarios=args.scenario or None,
@@ -202,8 +157,8 @@ def _check_scheduler(args) -> None:
     from .executors import SCHEDULER_RE
 
     if args.scheduler is not None and not SCHEDULER_RE.match(args.scheduler):
-        raise UsageError("circlesim", f"--scheduler: expected an address like tcp://HOST:PORT, "
-                                      f"got {args.scheduler!r}"[:200])
+        raise UsageError(f"--scheduler: expected an address like tcp://HOST:PORT, "
+                         f"got {args.scheduler!r}"[:200], key="--scheduler")
 
 
 def _sweep(args) -> int:
@@ -313,18 +268,21 @@ def _compare(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlesim")
+    _one_line_errors(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register(sub)
     return _one_line_errors(parser)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    def command() -> int:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a bad flag (2, one line printed)
+        return run_guarded(command, "circlesim", interrupted=INTERRUPTED)
+    except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
-    return args.handler(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -130,6 +130,9 @@ def run_sweep(
     lock = store.lock()
     try:
         store.clean_temporary()
+        for path, moved, reason in store.set_aside_damaged():
+            log(f"warning: {path} is damaged ({reason}); set aside as {moved.name}; its runs "
+                "will be redone")
         return _run_locked(spec, plan, out, store, workers, scheduler, client, executor, progress,
                            flush_seconds, flush_runs, on_result, log, analyse)
     finally:

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from circlesim.stats import half_width, mean_ci, t_quantile, welch_diff
+
 from .store import ResultStore, atomic_write_text, load_results
 
 METRICS = {
@@ -38,20 +40,13 @@ class ReportError(ValueError):
 
 
 def _t(n: int) -> float:
-    if n < 2:
-        return float("nan")
-    from scipy import stats
-
-    return float(stats.t.ppf(0.975, n - 1))
+    """t quantile for the 95% CI of a mean of ``n`` values (NaN if n < 2)."""
+    return t_quantile(n - 1)
 
 
 def ci_half_width(values: np.ndarray) -> float:
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    n = len(values)
-    if n < 2:
-        return float("nan")
-    return _t(n) * float(np.std(values, ddof=1)) / math.sqrt(n)
+    """Half-width of the 95% CI of the mean of ``values`` (non-finite values dropped)."""
+    return mean_ci(values).half
 
 
 def open_results(directory) -> tuple[ResultStore, dict]:
@@ -63,6 +58,11 @@ def open_results(directory) -> tuple[ResultStore, dict]:
         raise ReportError(f"{store.dir}: not a sweep results directory (no manifest.json)")
     if not store.data_files():
         raise ReportError(f"{store.dir}: no results yet (no runs.parquet); run the sweep first")
+    damaged = store.damaged_files()
+    if damaged:
+        path, reason = damaged[0]
+        raise ReportError(f"{path}: damaged: {reason}; rerun the sweep to set it aside and redo "
+                          "its runs")
     return store, manifest
 
 
@@ -185,8 +185,7 @@ def timeseries_chart(directory, path: Path, labels: dict | None = None) -> Path 
         for g in shown:
             sub = df[df["group"] == g]
             stats = sub.groupby("step")[m].agg(["mean", "std", "count"])
-            t = stats["count"].map(lambda n: _t(int(n)))
-            half = (t * stats["std"] / np.sqrt(stats["count"])).fillna(0.0)
+            half = np.nan_to_num(half_width(stats["std"].to_numpy(), stats["count"].to_numpy()))
             x = stats.index.to_numpy()
             ax.plot(x, stats["mean"], label=g, linewidth=1.5)
             ax.fill_between(x, stats["mean"] - half, stats["mean"] + half, alpha=0.2)
@@ -274,7 +273,12 @@ def sensitivity_text(directory) -> str | None:
     csv = Path(directory) / "sensitivity.csv"
     if not path.exists():
         return None
-    info = json.loads(path.read_text())
+    try:
+        info = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return f"sensitivity: {path} is damaged; rerun the sweep to recompute it"
+    if not isinstance(info, dict):
+        return f"sensitivity: {path} is damaged; rerun the sweep to recompute it"
     if info.get("status") == "skipped":
         return f"sensitivity: skipped: {info.get('reason')}"
     if not csv.exists():
@@ -294,8 +298,6 @@ def sensitivity_text(directory) -> str | None:
 
 def compare_table(directory, a: str, b: str) -> str:
     """B minus A on the final-day metrics, with a Welch 95% CI of the difference."""
-    from scipy import stats
-
     df = current_results(directory, columns=["scenario", *METRICS])
     last = df.groupby("run_id", sort=False)["step"].transform("max")
     final = df[df["step"] == last]
@@ -305,19 +307,15 @@ def compare_table(directory, a: str, b: str) -> str:
             continue
         xa = final.loc[final["scenario"] == a, m].to_numpy(dtype=float)
         xb = final.loc[final["scenario"] == b, m].to_numpy(dtype=float)
-        xa, xb = xa[np.isfinite(xa)], xb[np.isfinite(xb)]
-        if len(xa) < 2 or len(xb) < 2:
+        if np.isfinite(xa).sum() < 2 or np.isfinite(xb).sum() < 2:
             lines.append(f"  {label:<14} n/a (need 2+ replications each)")
             continue
-        diff = xb.mean() - xa.mean()
-        va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
-        se = math.sqrt(va + vb)
-        if se == 0:
+        est = welch_diff(xa, xb)
+        diff, half = est.value, est.half
+        if half == 0:
             lines.append(f"  {label:<14} {diff:+,.3f} (no variation)")
             continue
-        dof = (va + vb) ** 2 / ((va**2 / (len(xa) - 1)) + (vb**2 / (len(xb) - 1)))
-        half = float(stats.t.ppf(0.975, dof)) * se
-        verdict = "higher" if diff - half > 0 else "lower" if diff + half < 0 else "no clear difference"
+        verdict = "higher" if est.low > 0 else "lower" if est.high < 0 else "no clear difference"
         lines.append(f"  {label:<14} {diff:+,.3f} ± {half:,.3f}  ({b} {verdict})"
                      if verdict != "no clear difference"
                      else f"  {label:<14} {diff:+,.3f} ± {half:,.3f}  (no clear difference)")

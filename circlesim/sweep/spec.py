@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from circlesim.errors import MAX_SEED, MAX_STEPS
+
 from .seeds import canonical, design_seed, is_power_of_two, run_seed, short_hash
 
 __all__ = [
@@ -57,10 +59,8 @@ __all__ = [
 DEFAULT_RUNNER = "circlesim.sweep.worker:run_model"
 DEFAULT_STEPS = 180
 MAX_RUNS = 100_000
-MAX_STEPS = 100_000
 MAX_REPLICATIONS = 100_000
 MAX_VALUES = 10_000
-MAX_SEED = 2**128 - 1
 DESIGN_METHODS = ("sobol", "morris")
 
 TOP_KEYS = (
@@ -418,7 +418,8 @@ def design_points(design: DesignSpec, root_seed: int | None) -> list[dict]:
 # --------------------------------------------------------------------------- parsing
 
 
-def load_spec(path: str | os.PathLike) -> SweepSpec:
+def load_spec(path: str | os.PathLike, allow_code: bool = False) -> SweepSpec:
+    """The spec in a TOML file. Its ``runner`` must be registered unless ``allow_code``."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -432,15 +433,20 @@ def load_spec(path: str | os.PathLike) -> SweepSpec:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SpecError(f"{p}: not UTF-8 text (a sweep spec is a TOML file)") from None
-    return spec_from_text(text, source=str(p), base_dir=p.parent)
+    if len(data) > 10_000_000:
+        raise SpecError(f"{p}: larger than 10 MB; a sweep spec is a short TOML file")
+    return spec_from_text(text, source=str(p), base_dir=p.parent, allow_code=allow_code)
 
 
-def spec_from_text(text: str, source: str = "<spec>", base_dir: Path | None = None) -> SweepSpec:
+def spec_from_text(text: str, source: str = "<spec>", base_dir: Path | None = None,
+                   allow_code: bool = False) -> SweepSpec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{source}: invalid TOML: {_one_line(err)}") from None
-    return spec_from_mapping(data, source=source, base_dir=base_dir)
+    except RecursionError:
+        raise SpecError(f"{source}: arrays or tables nested too deeply") from None
+    return spec_from_mapping(data, source=source, base_dir=base_dir, allow_code=allow_code)
 
 
 def _check_keys(mapping: Mapping, allowed: Sequence[str], where: str) -> None:
@@ -476,8 +482,11 @@ def _resolve_scenario_ref(ref: Any, where: str, base_dir: Path | None) -> str:
 
 
 def spec_from_mapping(
-    data: Mapping[str, Any], source: str = "<spec>", base_dir: Path | None = None
+    data: Mapping[str, Any], source: str = "<spec>", base_dir: Path | None = None,
+    allow_code: bool = False,
 ) -> SweepSpec:
+    """A validated spec from parsed TOML. ``runner`` must be registered (see
+    :mod:`circlesim.sweep.runners`) unless ``allow_code``."""
     if not isinstance(data, Mapping):
         raise SpecError(f"{source}: a sweep spec must be a table of keys")
     _check_keys(data, TOP_KEYS, source)
@@ -508,12 +517,9 @@ def spec_from_mapping(
         v = data.get(key)
         if v is not None and not isinstance(v, str):
             raise SpecError(f"{source}: {key} must be a string, got {_type_name(v)}", key)
-    runner = data.get("runner", DEFAULT_RUNNER)
-    if not isinstance(runner, str) or runner.count(":") != 1 or not all(
-        part and all(seg.isidentifier() for seg in part.split("."))
-        for part in runner.split(":")
-    ):
-        raise SpecError(f"{source}: runner must look like 'package.module:function'", "runner")
+    from .runners import resolve as resolve_runner
+
+    runner = resolve_runner(data.get("runner", DEFAULT_RUNNER), source, allow_code)
 
     fixed = _parse_set(data.get("set", {}), f"{source}: [set]")
     grid = _parse_grid(data.get("grid", {}), f"{source}: [grid]")

@@ -3,8 +3,9 @@
 Layout of ``DIR``::
 
     DIR/manifest.json       spec, versions, root seed, per-run status / error / seconds
-    DIR/runs.parquet        one tidy table: run_id, scenario, point, replication, every
-                            parameter, seed, step, every metric column (one row per run and day)
+    DIR/runs.parquet        one tidy table: the identity columns (ID_COLUMNS: run_id, scenario,
+                            point, replication, seed), every parameter, step, every metric
+                            column (one row per run and day)
     DIR/parts/*.parquet     results written while the sweep runs (folded into runs.parquet)
     DIR/sensitivity.*       SALib indices, for designs
     DIR/report/             summary.csv and PNG charts from ``circlesim report``
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 import time
 import uuid
 from collections.abc import Iterable
@@ -32,12 +32,34 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["ResultStore", "atomic_write_bytes", "atomic_write_text", "load_results"]
+from circlesim.errors import atomic_write, atomic_write_bytes, atomic_write_text
+
+__all__ = ["DamagedResults", "ResultStore", "atomic_write_bytes", "atomic_write_text",
+           "damage_of", "load_results"]
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 PARTS = "parts"
-ID_COLUMNS = ["run_id", "scenario", "point", "replication"]
+#: the identity of a run, in front of every row of the results (the package's one set)
+ID_COLUMNS = ("run_id", "scenario", "point", "replication", "seed")
+
+
+class DamagedResults(ValueError):
+    """A file of a results directory is damaged; ``str(err)`` is one line naming it."""
+
+
+def damage_of(path: Path) -> str | None:
+    """Why the Parquet file ``path`` cannot be used (None if it can): unreadable, truncated,
+    not Parquet, or without a ``run_id`` column. Reads the footer and the run_id column."""
+    try:
+        meta = pq.ParquetFile(path)
+        if "run_id" not in meta.schema_arrow.names:
+            return "it has no run_id column"
+        pq.read_table(path, columns=["run_id"])
+    except (OSError, pa.ArrowException, ValueError) as err:
+        text = " ".join(str(err).split())[:160] or type(err).__name__
+        return f"not a readable Parquet file ({text})"
+    return None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -57,33 +79,8 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-@contextmanager
-def _replacing(path: Path):
-    """Yield a temporary path next to ``path``; once the body has written it, flush it to disk
-    and rename it over ``path`` (atomic on POSIX). On error, ``path`` is left untouched."""
-    tmp = _tmp_name(path)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    _fsync_dir(path.parent)
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with _replacing(Path(path)) as tmp:
-        tmp.write_bytes(data)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def atomic_write_table(path: str | os.PathLike, table: pa.Table) -> None:
-    with _replacing(Path(path)) as tmp:
+    with atomic_write(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
 
 
@@ -131,12 +128,49 @@ class ResultStore:
     # ------------------------------------------------------------------ manifest
 
     def load_manifest(self) -> dict | None:
+        """The manifest, checked for shape; raises DamagedResults naming the file."""
         if not self.manifest_path.exists():
             return None
+        where = str(self.manifest_path)
         try:
-            return json.loads(self.manifest_path.read_text("utf-8"))
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{self.manifest_path}: unreadable manifest ({err})") from None
+            manifest = json.loads(self.manifest_path.read_text("utf-8"))
+        except UnicodeDecodeError:
+            raise DamagedResults(f"{where}: damaged manifest (not UTF-8 text); move it away or "
+                                 "use another folder") from None
+        except ValueError as err:
+            raise DamagedResults(f"{where}: damaged manifest (not valid JSON: {err}); move it "
+                                 "away or use another folder") from None
+        except RecursionError:
+            raise DamagedResults(f"{where}: damaged manifest (nested too deeply)") from None
+        except OSError as err:
+            raise DamagedResults(f"{where}: cannot read: {err.strerror or err}") from None
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise DamagedResults(f"{where}: damaged manifest ({problem}); move it away or use "
+                                 "another folder")
+        return manifest
+
+    def damaged_files(self) -> list[tuple[Path, str]]:
+        """Data files that cannot be read, with the reason."""
+        out = []
+        for f in self.data_files():
+            reason = damage_of(f)
+            if reason:
+                out.append((f, reason))
+        return out
+
+    def set_aside_damaged(self) -> list[tuple[Path, Path, str]]:
+        """Rename every damaged data file to ``NAME.damaged-<time>`` (kept for inspection, never
+        read again); their runs count as missing and are redone. Call while locked."""
+        moved = []
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        for f, reason in self.damaged_files():
+            target = f.with_name(f"{f.name}.damaged-{stamp}-{uuid.uuid4().hex[:4]}")
+            os.replace(f, target)
+            moved.append((f, target, reason))
+        if moved:
+            _fsync_dir(self.dir)
+        return moved
 
     def write_manifest(self, manifest: dict) -> None:
         manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -257,6 +291,31 @@ class ResultStore:
 
     def read(self, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
         return load_results(self.dir, columns=columns, filters=filters)
+
+
+def _manifest_problem(manifest: Any) -> str | None:
+    if not isinstance(manifest, dict):
+        return f"expected a JSON object, got {type(manifest).__name__}"
+    for key in ("spec", "runs"):
+        if key in manifest and not isinstance(manifest[key], dict):
+            return f"{key!r} must be an object, got {type(manifest[key]).__name__}"
+    if "runs" not in manifest:
+        return "no 'runs'"
+    bad = next((rid for rid, info in manifest["runs"].items() if not isinstance(info, dict)),
+               None)
+    if bad is not None:
+        return f"run {str(bad)[:60]!r} is not an object"
+    spec = manifest.get("spec", {})
+    for key, kind in (("grid", dict), ("set", dict), ("design", dict), ("scenarios", list)):
+        if spec.get(key) is not None and not isinstance(spec[key], kind):
+            return f"spec {key!r} must be {'an object' if kind is dict else 'a list'}"
+    seed = manifest.get("root_seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        return "root_seed must be a whole number"
+    design = spec.get("design")
+    if design is not None and not isinstance(design.get("method"), str):
+        return "spec design has no method"
+    return None
 
 
 def _column_order(names: list[str]) -> list[str]:

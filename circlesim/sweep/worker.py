@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = ["execute", "resolve_runner", "run_model", "tidy_table"]
 
-ID_COLUMNS = ("run_id", "scenario", "point", "replication", "seed")
+from .store import ID_COLUMNS
 
 _RUNNERS: dict[str, Callable] = {}
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+from ..errors import port_number
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -18,7 +20,8 @@ def register(subparsers) -> None:
                     "registry by scripts/setup-browser or python -m circlesim.ui.assets).")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=port_number, default=8765,
+                   help="port, 1 to 65535 (default 8765)")
     p.set_defaults(handler=_run)
 
 

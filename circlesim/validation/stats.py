@@ -1,43 +1,19 @@
-"""Small statistics helpers: 95 % confidence intervals over replications."""
+"""Small statistics helpers: 95 % confidence intervals over replications.
+
+The Student-t interval (:func:`mean_ci`) and :class:`Estimate` live in :mod:`circlesim.stats`
+(the package's one t-interval) and are re-exported here; the bootstraps are validation's own.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
+from ..stats import Estimate, mean_ci
+
 __all__ = ["Estimate", "mean_ci", "cluster_bootstrap_ci", "bootstrap_sums"]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A value with a 95 % confidence interval and the number of replications behind it."""
-
-    value: float
-    low: float
-    high: float
-    n: int
-
-    def as_dict(self) -> dict[str, float]:
-        return {"value": self.value, "ci_low": self.low, "ci_high": self.high, "n": self.n}
-
-
-def mean_ci(values: Sequence[float], level: float = 0.95) -> Estimate:
-    """Mean of per-replication values with a Student-t confidence interval (NaNs dropped)."""
-    from scipy import stats
-
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    mean = float(x.mean())
-    if n == 1:
-        return Estimate(mean, math.nan, math.nan, 1)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return Estimate(mean, mean - half, mean + half, n)
 
 
 def cluster_bootstrap_ci(groups: Sequence[np.ndarray], statistic: Callable[[list], float],

@@ -1,0 +1,8 @@
+"""``python -m circlesim``: the same as the ``circlesim`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
