@@ -222,7 +222,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 #: Optional sub-command modules: each exposes ``register(subparsers)``.
 _PLUGINS = ("circlesim.sweep.cli", "circlesim.ui.cli", "circlesim.validation.cli",
-            "circlesim.claims.cli")
+            "circlesim.claims.cli", "circlesim.fit.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -460,9 +460,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
                      "x/3 to x2"),
     "newcomer_days": ((7, 30), "assumed: one week to one month"),
     "relevance_width": ((0.08, 0.3), _A),
-    "contagion": ((0.005, 0.04), "Kramer, Guillory & Hancock 2014: small per exposure; "
-                  "x/4 to x2 of the default"),
-    "campaign_tone": ((0.5, 0.9), "assumed: from neutral to very positive"),
+    "contagion": ((0.0005, 0.008), "calibrated to Kramer, Guillory & Hancock 2014's d of "
+                  "0.001-0.02 (docs/validation.md); x/4 to x4"),
+    "campaign_tone": ((0.4, 0.8), "assumed: from slightly negative to positive around neutral"),
     "engagement_decay": ((0.002, 0.008), _A),
     "initial_engagement": ((0.4, 0.6), "assumed"),
     "problem_probability": ((0.002, 0.01), _A),
@@ -471,9 +471,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "member_help": ((0.02, 0.1), _A),
     "answer_lift": ((0.1, 0.5), "assumed"),
     "complaint_leave_risk": ((0.01, 0.06), _A),
-    "share_probability": ((0.06, 0.24), "calibrated with reach_probability to Goel, Watts & "
+    "share_probability": ((0.24, 0.96), "calibrated with reach_probability to Goel, Watts & "
                           "Goldstein 2012 (docs/validation.md); x/2 to x2"),
-    "reach_probability": ((0.05, 0.2), "calibrated with share_probability; x/2 to x2"),
+    "reach_probability": ((0.0125, 0.05), "calibrated with share_probability; x/2 to x2"),
     "join_probability": ((0.02, 0.1), _A),
     "leave_rate": ((0.01, 0.04), _A),
     "inactive_days": ((30, 90), "assumed: one to three months"),
@@ -483,8 +483,22 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "cost_per_post": ((2.0, 10.0), _A),
     "cost_per_answer": ((1.0, 5.0), _A),
     "daily_fixed_cost": ((10.0, 40.0), _A),
-    "media_cpm": ((2.0, 30.0), "assumed: display and TV CPMs of a few to tens"),
-    "media_conversion": ((0.00002, 0.0005), "assumed: display click-to-adopt rates, x/5 to x5"),
+    "media_cpm": ((2.0, 30.0), "published range: display CPMs of a few to about 10, up to "
+                  "20-30 for targeted or premium placements (see its origin)"),
+    "media_conversion": ((0.0000025, 0.0001), "published range: click-through 0.05-0.1% x "
+                         "conversion after the click of a few % (see its origin)"),
+    "organiser_hours": ((1.0, 4.0), "assumed: a part-time community manager, x/2 to x2"),
+    "hours_per_post": ((0.1, 0.5), "assumed: 6 to 30 minutes"),
+    "hours_per_answer": ((0.05, 0.2), "assumed: 3 to 12 minutes"),
+    "hours_per_invite": ((0.02, 0.1), "assumed: 1 to 6 minutes"),
+    "hours_per_tie": ((0.005, 0.02), "assumed so that spare time attends about 65-260 ties in "
+                      "full (Goncalves, Perra & Vespignani 2011; Dunbar 1992)"),
+    "cost_per_hour": ((10.0, 40.0), _A),
+    "reading_capacity": ((20.0, 80.0), "Ren & Kraut 2014: benefit saturates beyond about 40 "
+                         "messages; x/2 to x2"),
+    "overload_leave_risk": ((0.0025, 0.01), _A),
+    "irrelevance_leave_risk": ((0.0025, 0.01), _A),
+    "answer_signal": ((0.05, 0.2), "assumed modest (van Noort & Willemsen 2012); x/2 to x2"),
     "media_imitation": ((0.2, 0.6), "Sultan, Farley & Lehmann 1990: q about 0.38, spread "
                         "across studies"),
 }
