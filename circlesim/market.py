@@ -18,7 +18,6 @@ match the mass-media arm needs (:meth:`match_histogram`).
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from numba import njit
 
 from .kernels import (gaussian_match, laplace, ndtri, next_u64, person_key, poisson, uniform,
                       uniform_open)
+from .graphfile import check_interests, read_graph  # graph files are read and checked there
 from .parameters import ParameterError, Parameters
 
 __all__ = ["Market", "LazyMarket", "Audience", "circular_distance", "interest_match",
@@ -456,41 +456,6 @@ def draw_interests(n: int, params: Parameters, rng: np.random.Generator) -> np.n
     return (centres[topic] + rng.normal(0.0, params.topic_spread, size=n)) % 1.0
 
 
-def _read_graph(path: str) -> nx.Graph:
-    if path.lower().endswith(".graphml"):
-        try:
-            return nx.read_graphml(path)
-        except Exception as exc:  # malformed XML and friends: one line for the user
-            raise ParameterError("market_graph", f"market_graph: cannot read {path}: {exc}") from None
-    graph = nx.Graph()
-    with open(path, newline="", encoding="utf-8") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        delimiter = "," if "," in sample else None
-        rows = csv.reader(handle, delimiter=delimiter) if delimiter else (
-            line.split() for line in handle
-        )
-        for line_no, row in enumerate(rows, start=1):
-            if not row or row[0].startswith("#"):
-                continue
-            if len(row) < 2:
-                raise ParameterError(
-                    "market_graph",
-                    f"market_graph: {path} line {line_no}: expected 'source,target'",
-                )
-            a, b = row[0].strip(), row[1].strip()
-            if line_no == 1 and not (a.lstrip("-").isdigit() and b.lstrip("-").isdigit()):
-                continue  # a header row
-            graph.add_edge(_node_label(a), _node_label(b))
-    if graph.number_of_nodes() == 0:
-        raise ParameterError("market_graph", f"market_graph: {path} has no edges")
-    return graph
-
-
-def _node_label(text: str) -> Any:
-    return int(text) if text.lstrip("-").isdigit() else text
-
-
 def market_from_graph(graph: Any, params: Parameters, rng: np.random.Generator) -> Market:
     """Use a networkx graph (or a path to one) as the market's friendships.
 
@@ -498,9 +463,9 @@ def market_from_graph(graph: Any, params: Parameters, rng: np.random.Generator) 
     are drawn as for a generated market, independently of the graph.
     """
     if isinstance(graph, (str, os.PathLike)):
-        from .graphfile import read_graph  # graph FILES are read and checked there
-
         graph = read_graph(os.fspath(graph))
+    else:
+        check_interests(graph)
     labels = list(graph.nodes)
     n = len(labels)
     if n < 2:
