@@ -207,7 +207,7 @@ _COLUMN = {name: i for i, name in enumerate(OUTPUT_COLUMNS)}
 assert len(OUTPUT_COLUMNS) == 53  # fill_row writes them in this order
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator != 0 else np.nan
 
