@@ -276,6 +276,12 @@ class DailyRecord:
         return RowsView(self)
 
 
+    def frame(self) -> pd.DataFrame:
+        data = self.table[: self.days]
+        return pd.DataFrame({name: data[:, j].astype(np.int64) if name in INT_COLUMNS
+                             else data[:, j].copy() for j, name in enumerate(OUTPUT_COLUMNS)})
+
+
 class RowsView:
     """A read-only sequence of the daily rows as dicts (built lazily, then kept)."""
 
@@ -300,11 +306,6 @@ class RowsView:
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
-
-    def frame(self) -> pd.DataFrame:
-        data = self.table[: self.days]
-        return pd.DataFrame({name: data[:, j].astype(np.int64) if name in INT_COLUMNS
-                             else data[:, j].copy() for j, name in enumerate(OUTPUT_COLUMNS)})
 
 
 def _cast(name: str, value: float) -> float:
