@@ -33,27 +33,27 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 _TWO53 = 1.0 / 9007199254740992.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mix(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def next_u64(rs):
     """Advance the SplitMix64 state ``rs[0]`` and return the next 64 random bits."""
     rs[0] += _GOLDEN
     return _mix(rs[0])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def uniform(rs):
     """A uniform number in [0, 1) from the stream ``rs``."""
     return float(next_u64(rs) >> _S11) * _TWO53
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def uniform_open(rs):
     """A uniform number in (0, 1) from the stream ``rs``."""
     return (float(next_u64(rs) >> _S11) + 0.5) * _TWO53
@@ -168,7 +168,7 @@ def binomial(rs, n, p):
     return k + binomial_small(rs, n, p)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def laplace(u, scale):
     """Laplace(0, scale) from one uniform ``u`` in (0, 1) (inverse CDF)."""
     if u < 0.5:
@@ -205,14 +205,14 @@ def ndtri(p):
     return x
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def circular_distance1(a, b):
     """Distance of two interests on the topic circle of circumference 1 (scalars)."""
     d = abs(a - b) % 1.0
     return min(d, 1.0 - d)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def gaussian_match(a, b, width):
     """``exp(-d^2 / (2 w^2))``, ``d`` the circular distance: the one Gaussian of interest
     match (a person and the niche) and topic relevance (a reader and a post)."""
@@ -225,7 +225,7 @@ def seed_state(rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def person_key(seed, person, stream):
     """Start of person ``person``'s stream number ``stream`` in the market keyed by ``seed``."""
     z = _mix(np.uint64(seed) ^ _mix(np.uint64(person) * _GOLDEN + np.uint64(stream)))
@@ -240,7 +240,7 @@ FORMER = 2   # was a member (people do not rejoin)
 EXPOSED = 4  # reached at least once by a share or a paid exposure
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _slot(keys, key):
     mask = keys.shape[0] - 1
     h = np.int64(_mix(np.uint64(key)) & np.uint64(mask))

@@ -70,7 +70,7 @@ def entropy_of(c):
     return h
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def is_heavy(posts, tenure_days):
     """A heavy contributor posted at least twice and at least once a week of membership."""
     return posts >= 2 and posts * 7 >= max(tenure_days, 1)

@@ -607,9 +607,12 @@ class CommunityModel(mesa.Model):
         return self.record.frame()
 
     @property
-    def _rows(self) -> list[dict[str, float]]:
-        """The daily rows as dicts (for readers of the former list of rows)."""
-        return self.record.rows()
+    def _rows(self):
+        """The daily rows as a sequence of dicts (for readers of the former list of rows)."""
+        view = getattr(self, "_rows_view", None)
+        if view is None:
+            view = self._rows_view = self.record.view()
+        return view
 
     @property
     def datacollector(self) -> DailyTable:

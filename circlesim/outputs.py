@@ -207,7 +207,7 @@ _COLUMN = {name: i for i, name in enumerate(OUTPUT_COLUMNS)}
 assert len(OUTPUT_COLUMNS) == 53  # fill_row writes them in this order
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator != 0 else np.nan
 
@@ -271,10 +271,41 @@ class DailyRecord:
     def rows(self) -> list[dict[str, float]]:
         return [self.row(i) for i in range(self.days)]
 
+    def view(self) -> RowsView:
+        """The rows as a read-only sequence of dicts, each built once when first read."""
+        return RowsView(self)
+
+
     def frame(self) -> pd.DataFrame:
         data = self.table[: self.days]
         return pd.DataFrame({name: data[:, j].astype(np.int64) if name in INT_COLUMNS
                              else data[:, j].copy() for j, name in enumerate(OUTPUT_COLUMNS)})
+
+
+class RowsView:
+    """A read-only sequence of the daily rows as dicts (built lazily, then kept)."""
+
+    def __init__(self, record: DailyRecord):
+        self._record = record
+        self._cache: list[dict[str, float]] = []
+
+    def __len__(self) -> int:
+        return self._record.days
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        while len(self._cache) <= i:
+            self._cache.append(self._record.row(len(self._cache)))
+        return self._cache[i]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 def _cast(name: str, value: float) -> float:

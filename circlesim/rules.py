@@ -243,7 +243,7 @@ def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, atten
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def engagement_after(e, seen, tone_sum, replies_received, newcomer, contagion, reply_reward,
                      decay):
     """One member's engagement after today (see :func:`update_engagement`)."""
@@ -310,7 +310,7 @@ def organiser_answers(open_since, today, capacity, delay):
     return ready
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def answer_lift(e, before, lift, paradox):
     """Step 5c — an answered complainer's engagement (:func:`restore_after_answer`):
     ``e' = clip(e + lift (e0 - e)^+ + pi (1 - e0), 0, 1)``, ``e0`` the engagement before the
