@@ -21,7 +21,7 @@ def register(subparsers) -> None:
         "claims", help="test every source-text claim: one-factor contrasts with CIs, "
         "robustness over the plausible parameter space, verdicts",
         description="For each claim of the two source texts run two arms that differ in one "
-                    "parameter (same seeds), report the paired effect with a 95%% CI, then the "
+                    "parameter (same seeds), report the paired effect with a 95% CI, then the "
                     "share of a Latin-hypercube sample of the plausible parameter space where "
                     "the claimed direction holds, what decides it, and a verdict. Runs on the "
                     "sweep engine (resumable: rerun the same command to continue). "

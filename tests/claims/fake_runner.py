@@ -3,7 +3,7 @@
 ``claim__<id>`` returns the row the real runner returns (``a__<outcome>``, ``b__<outcome>``),
 where every outcome's paired difference is ``EFFECT(point) + noise``, with a shared per-seed
 component in both arms (as common random numbers give). The planted effect is
-``+1`` where ``share_probability > THRESHOLD`` and ``-1`` elsewhere, so the robustness share,
+``+1`` where ``share_probability > THRESHOLD`` (mid-range) and ``-1`` elsewhere, so the robustness share,
 the deciding parameter and the condition are known.
 """
 
@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from circlesim.claims.definitions import get_claim
+from circlesim.parameters import PARAMETERS
 
-THRESHOLD = 0.15
+#: the middle of share_probability's plausible range, so about half the points lie above it
+THRESHOLD = sum(PARAMETERS["share_probability"].plausible) / 2
 BASE_EFFECT = 2.0  # at the defaults (share_probability not in the overrides)
 NOISE = 0.3
 #: seeds each arm saw, by (claim, seed): the test checks both arms got the same one
