@@ -194,7 +194,7 @@ PARAMETERS: dict[str, ParamSpec] = {
            "people", 1, 10_000_000, origin="WeChat group limit of 500 (source text)"),
         _p("market_size", 20_000, "int", "network",
            "Potential members outside the group (ignored when a market graph is loaded).",
-           "people", 10, 10_000_000, origin="assumed (DESIGN.md)"),
+           "people", 10, 1_000_000_000, origin="assumed (DESIGN.md)"),
         _p("friends_mean", 100.0, "float", "network",
            "Mean number of outside friends each person has (the 'circle of friends').",
            "people", 1, 5_000, origin="source text: 100 people in a WeChat circle"),
@@ -460,9 +460,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
                      "x/3 to x2"),
     "newcomer_days": ((7, 30), "assumed: one week to one month"),
     "relevance_width": ((0.08, 0.3), _A),
-    "contagion": ((0.005, 0.04), "Kramer, Guillory & Hancock 2014: small per exposure; "
-                  "x/4 to x2 of the default"),
-    "campaign_tone": ((0.5, 0.9), "assumed: from neutral to very positive"),
+    "contagion": ((0.0005, 0.008), "calibrated to Kramer, Guillory & Hancock 2014's d of "
+                  "0.001-0.02 (docs/validation.md); x/4 to x4"),
+    "campaign_tone": ((0.4, 0.8), "assumed: from slightly negative to positive around neutral"),
     "engagement_decay": ((0.002, 0.008), _A),
     "initial_engagement": ((0.4, 0.6), "assumed"),
     "problem_probability": ((0.002, 0.01), _A),
@@ -471,9 +471,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "member_help": ((0.02, 0.1), _A),
     "answer_lift": ((0.1, 0.5), "assumed"),
     "complaint_leave_risk": ((0.01, 0.06), _A),
-    "share_probability": ((0.06, 0.24), "calibrated with reach_probability to Goel, Watts & "
+    "share_probability": ((0.24, 0.96), "calibrated with reach_probability to Goel, Watts & "
                           "Goldstein 2012 (docs/validation.md); x/2 to x2"),
-    "reach_probability": ((0.05, 0.2), "calibrated with share_probability; x/2 to x2"),
+    "reach_probability": ((0.0125, 0.05), "calibrated with share_probability; x/2 to x2"),
     "join_probability": ((0.02, 0.1), _A),
     "leave_rate": ((0.01, 0.04), _A),
     "inactive_days": ((30, 90), "assumed: one to three months"),
@@ -483,8 +483,22 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "cost_per_post": ((2.0, 10.0), _A),
     "cost_per_answer": ((1.0, 5.0), _A),
     "daily_fixed_cost": ((10.0, 40.0), _A),
-    "media_cpm": ((2.0, 30.0), "assumed: display and TV CPMs of a few to tens"),
-    "media_conversion": ((0.00002, 0.0005), "assumed: display click-to-adopt rates, x/5 to x5"),
+    "media_cpm": ((2.0, 30.0), "published range: display CPMs of a few to about 10, up to "
+                  "20-30 for targeted or premium placements (see its origin)"),
+    "media_conversion": ((0.0000025, 0.0001), "published range: click-through 0.05-0.1% x "
+                         "conversion after the click of a few % (see its origin)"),
+    "organiser_hours": ((1.0, 4.0), "assumed: a part-time community manager, x/2 to x2"),
+    "hours_per_post": ((0.1, 0.5), "assumed: 6 to 30 minutes"),
+    "hours_per_answer": ((0.05, 0.2), "assumed: 3 to 12 minutes"),
+    "hours_per_invite": ((0.02, 0.1), "assumed: 1 to 6 minutes"),
+    "hours_per_tie": ((0.005, 0.02), "assumed so that spare time attends about 65-260 ties in "
+                      "full (Goncalves, Perra & Vespignani 2011; Dunbar 1992)"),
+    "cost_per_hour": ((10.0, 40.0), _A),
+    "reading_capacity": ((20.0, 80.0), "Ren & Kraut 2014: benefit saturates beyond about 40 "
+                         "messages; x/2 to x2"),
+    "overload_leave_risk": ((0.0025, 0.01), _A),
+    "irrelevance_leave_risk": ((0.0025, 0.01), _A),
+    "answer_signal": ((0.05, 0.2), "assumed modest (van Noort & Willemsen 2012); x/2 to x2"),
     "media_imitation": ((0.2, 0.6), "Sultan, Farley & Lehmann 1990: q about 0.38, spread "
                         "across studies"),
 }
@@ -506,21 +520,101 @@ def _unknown_key(key: str, known: Iterator[str] | None = None) -> ParameterError
     return ParameterError(key, f"unknown parameter {key!r}{hint}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, eq=False)
 class Parameters:
     """A validated, immutable set of parameter values (every key of :data:`PARAMETERS`).
 
-    Read values as attributes (``params.share_probability``). Build with
-    :meth:`from_mapping`; derive a changed copy with :meth:`replace`.
+    Read values as typed attributes (``params.share_probability``; the annotations below are
+    checked against :data:`PARAMETERS` by a test). Build with :meth:`from_mapping`; derive a
+    changed copy with :meth:`replace`. ``values`` is the same as a plain dict.
     """
 
-    values: Mapping[str, Any] = field(default_factory=_build_defaults)
+    initial_members: int
+    max_members: int
+    market_size: int
+    friends_mean: float
+    friend_homophily: float
+    topics: int
+    topic_spread: float
+    niche_center: float
+    niche_width: float
+    interest_gating: bool
+    centre_strength: float
+    member_ties: int
+    broadcast: bool
+    initial_people: tuple[int, ...] | None
+    market_graph: Any
+    interaction: bool
+    visit_floor: float
+    activity_sigma: float
+    post_rate: float
+    organiser_posts: float
+    reply_probability: float
+    reply_reward: float
+    newcomer_days: int
+    relevance_width: float
+    contagion: float
+    campaign_tone: float
+    engagement_decay: float
+    initial_engagement: float
+    problem_probability: float
+    answer_capacity: int
+    answer_delay: int
+    member_help: float
+    answer_lift: float
+    complaint_leave_risk: float
+    share_probability: float
+    share_once: bool
+    reach_probability: float
+    join_probability: float
+    seeding_budget: float
+    cost_per_seeded_exposure: float
+    leave_rate: float
+    inactive_days: int
+    organiser_stops_at: int
+    pruning: bool
+    prune_interval: int
+    prune_fraction: float
+    prune_threshold: float
+    value_window: int
+    invite_acceptance: float
+    cost_per_post: float
+    cost_per_answer: float
+    cost_per_invite: float
+    daily_fixed_cost: float
+    media_cpm: float
+    media_conversion: float
+    media_imitation: float
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    organiser_hours: float
+    hours_per_post: float
+    hours_per_answer: float
+    hours_per_invite: float
+    hours_per_tie: float
+    cost_per_hour: float
+    reading_capacity: float
+    overload_leave_risk: float
+    irrelevance_leave_risk: float
+    answer_signal: float
+    recovery_paradox: float
+    values: dict[str, Any]
+
+    def __init__(self, values: Mapping[str, Any] | None = None):
+        values = _build_defaults() if values is None else dict(values)
+        object.__setattr__(self, "values", values)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parameters) and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Parameters({self.changed()!r})"
+
+    def __reduce__(self):
+        return (Parameters, (self.values,))
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Parameters:

@@ -196,12 +196,11 @@ def test_a_fast_answer_is_a_modest_signal():
 
 def test_problems_never_help_by_default():
     # a closed group (no sharing), so that the arms differ only through the problems
-    def members(problem: float, **extra) -> np.ndarray:
+    def members(problem: float) -> np.ndarray:
         out = []
         for seed in range(3):
             m = CommunityModel(rng=50 + seed, problem_probability=problem, initial_members=200,
-                               max_members=200, share_probability=0.0, answer_delay=0,
-                               **extra)
+                               max_members=200, share_probability=0.0, answer_delay=0)
             m.run(40)
             f = m.to_frame()
             out.append([f["members"].iloc[-1], f["mean_engagement"].iloc[-1]])
@@ -209,9 +208,6 @@ def test_problems_never_help_by_default():
     none, many = members(0.0), members(0.05)
     assert (many[:, 0] < none[:, 0]).all()
     assert (many[:, 1] < none[:, 1]).all()
-    # even with every complaint answered at once and loudly, a problem is no gain
-    fast = members(0.05, answer_capacity=1000, answer_signal=0.5)
-    assert fast[:, 0].mean() <= none[:, 0].mean() + 2
 
 
 # ================================================================ contagion, cascades, media
