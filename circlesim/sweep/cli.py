@@ -23,6 +23,7 @@ from circlesim.errors import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    check_output_dir,
     run_guarded,
     whole_number,
 )
@@ -167,6 +168,7 @@ def _sweep(args) -> int:
     spec = build_spec(args)
     _check_scheduler(args)
     out = Path(spec.default_out())
+    check_output_dir(out, "--out")
     if args.dry_run:
         spec = resolve_seed(spec, out)
         if spec.run_count() <= 20_000:
@@ -214,6 +216,8 @@ def handle_report(args) -> int:
 def _report(args) -> int:
     from .report import make_report, sensitivity_text
 
+    if args.charts_dir:
+        check_output_dir(args.charts_dir, "--charts-dir")
     rep = make_report(args.dir, charts=not args.no_charts,
                       out=Path(args.charts_dir) if args.charts_dir else None)
     print(rep["text"])
@@ -248,6 +252,7 @@ def _compare(args) -> int:
                        out=args.out)
     _check_scheduler(args)
     out = Path(spec.default_out())
+    check_output_dir(out, "--out")
     result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler,
                        progress=not args.no_progress and sys.stderr.isatty())
     status = _finish(result, out)

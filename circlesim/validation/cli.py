@@ -24,7 +24,7 @@ def register(subparsers) -> None:
                     "the model's mean with a 95%% confidence interval must lie inside the "
                     "target band. Exit status 0 only if every check passes. "
                     "See docs/validation.md.")
-    parser.add_argument("--replications", type=whole_number(2), metavar="R",
+    parser.add_argument("--replications", type=whole_number(2, 100_000), metavar="R",
                         help="seeded replications (default 30; 20 with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer replications (the test suite's mode, well under a minute)")
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
                         help="first seed; replications use S, S+1, ... (default 0)")
     parser.add_argument("--set", dest="assignments", action="append", default=[],
                         metavar="KEY=VALUE", help="change a baseline parameter (repeatable)")
-    parser.add_argument("--workers", type=whole_number(1), metavar="N",
+    parser.add_argument("--workers", type=whole_number(1, 4096), metavar="N",
                         help="worker processes (default: CPUs, at most 4)")
     parser.set_defaults(handler=_cmd_validate)
 

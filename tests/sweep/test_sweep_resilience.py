@@ -157,23 +157,42 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     assert code == 2 and "tcp://HOST:PORT" in err and len(err.strip().splitlines()) == 1
 
 
+DASK_SCRIPT = """
+import json, sys
+from dataclasses import replace
+import dask, distributed
+from circlesim.sweep import apply_flags, run_sweep
+spec = apply_flags(None, grid=["centre_strength=0.2,0.5,0.8"], replications=1, steps=3, seed=2,
+                   sets=["market_size=2000", "initial_members=20"])
+with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \\
+        distributed.LocalCluster(n_workers=1, threads_per_worker=3, processes=True,
+                                 dashboard_address=None) as cluster, \\
+        distributed.Client(cluster) as client:
+    result = run_sweep(replace(spec, runner="sweep_test_runners:crashing"), sys.argv[1],
+                       client=client, progress=False, log=lambda m: None)
+print(json.dumps([result.done, result.failed]))
+"""
+
+
+@pytest.mark.slow
 def test_dask_worker_that_dies_fails_only_its_own_run(tmp_path):
-    """On Dask too, the run that kills its worker is retried alone and only it is failed."""
-    from dataclasses import replace
+    """On Dask too, the run that kills its worker is retried alone and only it is failed.
 
-    distributed = pytest.importorskip("distributed")
-    import dask
-
-    spec = apply_flags(None, grid=["centre_strength=0.2,0.5,0.8"], replications=2, steps=3,
-                       seed=2, sets=[f"{k}={v}" for k, v in SMALL_SET.items()])
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
-            distributed.LocalCluster(n_workers=1, threads_per_worker=3, processes=True,
-                                     dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        result = run_sweep(replace(spec, runner="sweep_test_runners:crashing"), tmp_path,
-                           client=client, progress=False, log=lambda m: None)
-    assert (result.done, result.failed) == (4, 2)
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    In a child process with a time limit, so a cluster that stops answering cannot hang the
+    suite."""
+    pytest.importorskip("distributed")
+    proc = subprocess.Popen([sys.executable, "-c", DASK_SCRIPT, str(tmp_path / "o")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=subprocess_env(), start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=420)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the Dask sweep did not finish in 420 s")
+    assert proc.returncode == 0, err[-2000:]
+    assert json.loads(out.strip().splitlines()[-1]) == [2, 1]
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     for info in manifest["runs"].values():
         assert info["status"] == ("failed" if info["overrides"]["centre_strength"] == 0.5
                                   else "done"), info
