@@ -187,14 +187,14 @@ dependence = kit.difference(1 - members_leave["strong centre"] / members_stay["s
                             1 - members_leave["self-running"] / members_stay["self-running"])
 star_words = kit.direction(dependence, "depends more on its centre",
                            "depends less on its centre",
-                           "depends on its centre about as much (no clear difference)")
+                           "shows no clear difference in how much it depends on its centre")
 kit.say(f"""**In these runs.** While the organiser stays, the busy star has
 {stay["strong centre"]:.0f} members on day {DAYS} and the weak centre {stay["weak centre"]:.0f}
 (difference {gap:.0f}); the star spends {spend["strong centre"]:,.0f} against
 {spend["weak centre"]:,.0f}. When the organiser stops on day {STOP}, the star ends
 **{lost["strong centre"]:.0%} smaller** than if the organiser had stayed, the weak centre
 {lost["weak centre"]:.0%} and the self-running group {lost["self-running"]:.0%}
-(negative = larger). The star {star_words} than the self-running group.""")
+(negative = larger). Compared with the self-running group, the star {star_words}.""")
 
 # %%
 # without the organiser nobody posts for the organiser: its content share is 0 after it stops

@@ -164,9 +164,13 @@ def _wilson(successes: int, n: int) -> Estimate:
 
 
 def _paired(a: pd.Series | Sequence[float], b: pd.Series | Sequence[float]):
+    """Values of the same seeds side by side; seeds where either value is undefined (NaN or
+    infinite, e.g. a cost per member with nobody acquired) are left out of both."""
     if isinstance(a, pd.Series) and isinstance(b, pd.Series):
         a, b = a.align(b, join="inner")
-    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
 
 
 def difference(a, b) -> Estimate:
