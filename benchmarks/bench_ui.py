@@ -1,6 +1,6 @@
 """Browser benchmark of the app: first page load and Play speed with a 500-member community.
 
-    python benchmarks/bench_ui.py [--loads 5] [--plays 3] [--seconds 5]
+    python benchmarks/bench_ui.py [--loads 5] [--plays 3] [--seconds 5] [--every 1 10 50]
 
 Starts the app on a free port (offline, as ``circlesim ui`` does), drives Debian's Chromium
 with Playwright, prints a table of medians and writes JSON to benchmarks/results/.
@@ -9,7 +9,10 @@ with Playwright, prints a table of medians and writes JSON to benchmarks/results
   browser context each time (the first load after the server starts is reported apart);
 * Play: ``initial_members`` set to 500 (the group cap), speed "max"; the day counter is read in
   the page before and after a fixed window, and a MutationObserver counts how many distinct days
-  the browser actually rendered in it (steps/s rendered, the acceptance measure: >= 10).
+  the browser actually rendered in it (frames/s rendered; with "draw every 1 day" that is the
+  rendered days/s, acceptance >= 10);
+* "draw every N days": the same with N days stepped in one batch per frame: simulated days/s
+  (acceptance >= 200 at 500 members) and frames/s.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 import harness  # noqa: E402
 
-VIEWPORT = {"width": 1600, "height": 1000}
+VIEWPORT = {"width": 1400, "height": 900}
 DAY_JS = ("() => { const el = document.querySelector('.circlesim-day');"
           " return el ? parseInt(el.innerText.replace(/\\D+/g, '')) : -1; }")
 OBSERVE_JS = """() => {
@@ -65,6 +68,13 @@ def set_members(page, n: int) -> None:
     page.locator(".v-expansion-panel-header", has_text="Network").click()
 
 
+def set_every(page, n: int) -> None:
+    box = page.locator(".circlesim-every input")
+    box.fill(str(n))
+    box.press("Enter")
+    page.wait_for_timeout(300)
+
+
 def play_rate(page, seconds: float) -> dict:
     page.locator(".circlesim-reset").click()
     page.wait_for_function(f"() => ({DAY_JS})() === 0")
@@ -89,6 +99,8 @@ def main() -> int:
     parser.add_argument("--plays", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--every", type=int, nargs="+", default=[1, 10, 50],
+                        help='"draw every N days" values to measure')
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -105,7 +117,11 @@ def main() -> int:
         page.locator(".circlesim-stop-day input").press("Enter")
         page.locator(".circlesim-speed button", has_text="max").click()
         set_members(page, args.members)
-        plays = [play_rate(page, args.seconds) for _ in range(args.plays)]
+        by_every = {}
+        for n in args.every:
+            set_every(page, n)
+            by_every[n] = [play_rate(page, args.seconds) for _ in range(args.plays)]
+        plays = by_every[args.every[0]]
         context.close()
         browser.close()
     if external:
@@ -122,6 +138,10 @@ def main() -> int:
         "play_days_per_s_median": statistics.median(r["days_per_s"] for r in plays),
         "play_rendered_steps_per_s_median": statistics.median(r["rendered_per_s"] for r in plays),
         "plays": plays,
+        "draw_every": {str(n): {
+            "days_per_s_median": statistics.median(r["days_per_s"] for r in runs),
+            "frames_per_s_median": statistics.median(r["rendered_per_s"] for r in runs),
+            "plays": runs} for n, runs in by_every.items()},
     }
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -136,6 +156,11 @@ def main() -> int:
         (f"Play, {args.members} members: rendered steps/s",
          f"{result['play_rendered_steps_per_s_median']:.1f}", ">= 10"),
     ]
+    for n, entry in result["draw_every"].items():
+        rows.append((f'Play, {args.members} members, draw every {n}: simulated days/s',
+                     f'{entry["days_per_s_median"]:.1f}', ">= 200" if int(n) > 1 else ""))
+        rows.append((f'Play, {args.members} members, draw every {n}: frames/s',
+                     f'{entry["frames_per_s_median"]:.1f}', ""))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>8}  target")
     for name, value, target in rows:

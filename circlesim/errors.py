@@ -226,6 +226,12 @@ def parse_whole_number(text: Any, name: str, minimum: int | None = 0,
     return value
 
 
+def _show_int(value: int) -> str:
+    if value > 10**12 and (value + 1) & value == 0:
+        return f"2**{value.bit_length()} - 1"
+    return f"{value:,}"
+
+
 def _allowed_range(minimum: int | None, maximum: int | None) -> str:
     if minimum is None and maximum is None:
         return "a whole number"
@@ -233,8 +239,8 @@ def _allowed_range(minimum: int | None, maximum: int | None) -> str:
         return "a whole number, 0 or more" if minimum == 0 else \
             f"a whole number, at least {minimum}"
     if minimum is None:
-        return f"a whole number, at most {maximum:,}"
-    return f"a whole number from {minimum} to {maximum:,}"
+        return f"a whole number, at most {_show_int(maximum)}"
+    return f"a whole number from {minimum} to {_show_int(maximum)}"
 
 
 def whole_number(minimum: int | None = 0, maximum: int | None = None):

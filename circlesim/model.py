@@ -40,6 +40,9 @@ TOPIC_WINDOW = 7
 NICHE_MATCH = 0.5
 #: Topic bins used for the topic entropy of posts.
 TOPIC_BINS = 12
+#: Finer topic bins of the post ring, for the relevance of recent content (a multiple of
+#: TOPIC_BINS, so the entropy bins are sums of these).
+RELEVANCE_BINS = 48
 
 #: Columns of :meth:`CommunityModel.to_frame`, in order, with their meaning.
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -69,8 +72,15 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "complaints_answered": "complaints answered today (organiser and members)",
     "member_answers": "complaints answered by members today",
     "mean_answer_delay": "mean age in days of the complaints answered today",
-    "organiser_content_share": "organiser posts and answers / all posts, replies and answers today",
-    "organiser_effort": "organiser actions today (posts, answers, invitations)",
+    "organiser_content_share": "organiser posts, answers and replies / all posts, replies and "
+                               "answers today",
+    "organiser_effort": "organiser actions today (posts, answers, replies, invitations)",
+    "organiser_hours": "organiser hours worked today (posts, answers, invitations, tied members)",
+    "organiser_attention": "share of tied members the organiser attends to today (1 = all)",
+    "organiser_replies": "organiser replies to the posts of attended tied members today",
+    "message_volume": "messages in the group today (posts today and replies yesterday)",
+    "read_share": "share of the day's messages a member can read (1 = no overload)",
+    "content_relevance": "mean relevance of the last 7 days' posts to members (topic breadth)",
     "centralization": "Freeman degree centralization of the group network (organiser included)",
     "participation_gini": "Gini coefficient of posts among members",
     "lurker_share": "members who never posted",
@@ -110,6 +120,14 @@ class _Day:
     organiser_posts: int = 0
     organiser_answers: int = 0
     invites: int = 0
+    answer_quota: int = 0                         # answers the attention budget allows today
+    invite_quota: int = 0                         # invitations the attention budget allows
+    attended: np.ndarray | None = None            # tied members the organiser attends today
+    attention: float = 1.0                        # share of tied members attended
+    tie_hours: float = 0.0                        # organiser hours on tied members today
+    organiser_replies: int = 0
+    read_share: float = 1.0                       # share of today's messages a member reads
+    volume: float = 0.0                           # today's message volume
     counts: dict[str, float] = field(default_factory=dict)
 
     def add(self, key: str, amount: float) -> None:
@@ -172,8 +190,12 @@ class CommunityModel(mesa.Model):
         self.organiser = Organiser(self)
         self.organiser.cell = self._new_cell(self.organiser.unique_id)
 
-        self._topic_ring = np.zeros((TOPIC_WINDOW, TOPIC_BINS))
-        self._resolved_yesterday = np.zeros(0, dtype=bool)
+        self._topic_ring = np.zeros((TOPIC_WINDOW, RELEVANCE_BINS))
+        self._organiser_ring = np.zeros(TOPIC_WINDOW)
+        self._replies_yesterday = 0
+        self._relevance_mean = 1.0
+        # tone of a complaint answered yesterday, as onlookers read it (0 = none)
+        self._resolved_yesterday = np.zeros(0)
         self._totals = dict(joined=0, share_joins=0, share_exposures=0, exposures=0,
                             unique_reach=0, spend=0.0, media_impressions=0.0, recruiters=0,
                             generations=0)
@@ -221,6 +243,7 @@ class CommunityModel(mesa.Model):
                                   self.rng)
         s.complaint_open[:n] |= new
         s.complaint_since[:n][new] = day.t
+        s.complaint_baseline[:n][new] = s.engagement[:n][new]
         day.add("complaints_new", int(new.sum()))
 
     def _posting(self, day: _Day) -> None:
@@ -241,26 +264,60 @@ class CommunityModel(mesa.Model):
         if self.organiser.active:
             whole = int(p.organiser_posts)
             day.organiser_posts = whole + int(self.rng.random() < p.organiser_posts - whole)
+        self._plan_organiser(day)
         self.organiser.posts += day.organiser_posts
         slot = day.t % TOPIC_WINDOW
         self._topic_ring[slot] = np.bincount(
-            (s.interest[posters] * TOPIC_BINS).astype(np.int64) % TOPIC_BINS,
-            weights=posts[posters], minlength=TOPIC_BINS)
+            (s.interest[posters] * RELEVANCE_BINS).astype(np.int64) % RELEVANCE_BINS,
+            weights=posts[posters], minlength=RELEVANCE_BINS)
+        self._organiser_ring[slot] = day.organiser_posts
         day.add("member_posts", int(posts.sum()))
+
+    def _plan_organiser(self, day: _Day) -> None:
+        """The organiser's attention budget for today (rules.allocate_attention,
+        rules.tie_attention): posts, then complaint answers, then invitations, then tied
+        members get what is left."""
+        p, s, n = self.params, self.state, self.state.n
+        tied = s.organiser_tie[:n] & s.alive[:n]
+        if not self.organiser.active:
+            day.organiser_posts = 0
+            day.attended = np.zeros(n, dtype=bool)
+            day.attention = 0.0
+            return
+        ready = s.complaint_open[:n] & s.alive[:n] & (day.t - s.complaint_since[:n] >= p.answer_delay)
+        invites = 0
+        if p.pruning and day.t % p.prune_interval == 0:
+            invites = int(np.floor(p.prune_fraction * self.member_count))
+        granted, left = rules.allocate_attention(
+            p.organiser_hours,
+            np.array([day.organiser_posts, min(p.answer_capacity, int(ready.sum())), invites]),
+            np.array([p.hours_per_post, p.hours_per_answer, p.hours_per_invite]))
+        day.organiser_posts, day.answer_quota, day.invite_quota = (int(g) for g in granted)
+        day.attention, day.tie_hours = rules.tie_attention(left, int(tied.sum()), p.hours_per_tie)
+        if day.attention >= 1.0:
+            day.attended = tied
+        else:
+            day.attended = tied & (self.rng.random(n) < day.attention)
 
     def _reading_and_replying(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
         posts = day.member_posts
-        resolved = np.zeros(n, dtype=bool)
-        resolved[: self._resolved_yesterday.size] = self._resolved_yesterday[:n]
+        resolved_tone = np.zeros(n)
+        m = min(n, self._resolved_yesterday.size)
+        resolved_tone[:m] = self._resolved_yesterday[:m]
+        resolved = resolved_tone > 0
         complaints = s.complaint_open[:n] & s.alive[:n]
         if not p.interaction:  # a one-way channel: members' voices are not seen
             complaints, resolved = np.zeros(n, bool), np.zeros(n, bool)
+            resolved_tone = np.zeros(n)
         items = posts + complaints + resolved
         sources = np.flatnonzero(items > 0)
         owner, neighbour = s.neighbours(sources)
-        tone = posts[sources] * s.engagement[sources] + resolved[sources] * 1.0
-        readers = s.alive[:n] & (s.organiser_tie[:n] | p.broadcast)
+        tone = posts[sources] * s.engagement[sources] + resolved_tone[sources]
+        readers = s.alive[:n] & (day.attended | p.broadcast)
+        # information overload: today's posts and yesterday's replies are the day's messages
+        day.volume = float(posts.sum() + day.organiser_posts + self._replies_yesterday)
+        day.read_share = rules.read_share(day.volume, p.reading_capacity)
         result = rules.read_and_reply(
             n_rows=n, source_rows=sources, source_posts=posts[sources],
             source_items=items[sources].astype(float), source_tone_sum=tone,
@@ -269,14 +326,19 @@ class CommunityModel(mesa.Model):
             organiser_posts=day.organiser_posts, organiser_readers=readers,
             campaign_tone=p.campaign_tone, niche_center=p.niche_center,
             reply_probability=p.reply_probability if p.interaction else 0.0,
-            relevance_width=p.relevance_width, rng=self.rng)
+            relevance_width=p.relevance_width, rng=self.rng, read_share=day.read_share)
+        if p.interaction and p.reply_probability > 0:
+            org = rules.organiser_replies(posts, day.attended, p.reply_probability, self.rng)
+            day.organiser_replies = int(org.sum())
+            result.replies_received += org
         day.read = result
         s.replies[:n] += result.replies_made
         s.replies_received[:n] += result.replies_received
         first_today = s.first_post_step[:n] == day.t
         s.first_post_replies[:n][first_today] = result.replies_received[first_today]
         day.replies_made = result.replies_made
-        day.add("replies", int(result.replies_made.sum()))
+        day.add("replies", int(result.replies_made.sum()) + day.organiser_replies)
+        self._replies_yesterday = int(result.replies_made.sum()) + day.organiser_replies
 
     def _contagion(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -300,7 +362,7 @@ class CommunityModel(mesa.Model):
         if self.organiser.active:
             waiting = np.flatnonzero(~solved)
             picked = rules.organiser_answers(s.complaint_since[open_rows[waiting]], day.t,
-                                             p.answer_capacity, p.answer_delay)
+                                             day.answer_quota, p.answer_delay)
             day.organiser_answers = int(picked.size)
             solved[waiting[picked]] = True
         self.organiser.answers += day.organiser_answers
@@ -308,10 +370,12 @@ class CommunityModel(mesa.Model):
         np.add.at(s.answers, helpers, 1)
         day.answers_by = helpers
         s.complaint_open[answered] = False
-        s.engagement[answered] += p.answer_lift * (1.0 - s.engagement[answered])
-        self._resolved_yesterday = np.zeros(n, dtype=bool)
-        self._resolved_yesterday[answered] = True
+        s.engagement[answered] = rules.restore_after_answer(
+            s.engagement[answered], s.complaint_baseline[answered], p.answer_lift,
+            p.recovery_paradox)
         delays = day.t - s.complaint_since[answered]
+        self._resolved_yesterday = np.zeros(n)
+        self._resolved_yesterday[answered] = rules.answer_tone(delays, p.answer_signal)
         day.add("complaints_answered", int(answered.size))
         day.add("member_answers", int(solved.sum()) - day.organiser_answers)
         day.counts["mean_answer_delay"] = float(delays.mean()) if delays.size else float("nan")
@@ -373,13 +437,27 @@ class CommunityModel(mesa.Model):
 
     def _leaving(self, day: _Day) -> None:
         p, s, n = self.params, self.state, self.state.n
+        relevance = self._content_relevance()
         left, inactive = rules.draw_leavers(
             s.engagement[:n], s.alive[:n], s.complaint_open[:n], day.t - s.last_visit[:n],
             leave_rate=p.leave_rate, complaint_leave_risk=p.complaint_leave_risk,
-            inactive_days=p.inactive_days, rng=self.rng)
+            inactive_days=p.inactive_days, rng=self.rng, read_share=day.read_share,
+            overload_leave_risk=p.overload_leave_risk, relevance=relevance,
+            irrelevance_leave_risk=p.irrelevance_leave_risk)
         self._remove(np.flatnonzero(left), reason=1, day=day)
         self._remove(np.flatnonzero(inactive), reason=2, day=day)
         day.add("left", int(left.sum() + inactive.sum()))
+
+    def _content_relevance(self) -> np.ndarray:
+        """Relevance of the last days' posts (members' binned, the organiser's at the niche
+        centre) to each member row (rules.content_relevance)."""
+        p, s, n = self.params, self.state, self.state.n
+        centres = np.append((np.arange(RELEVANCE_BINS) + 0.5) / RELEVANCE_BINS, p.niche_center)
+        weights = np.append(self._topic_ring.sum(axis=0), self._organiser_ring.sum())
+        rel = rules.content_relevance(s.interest[:n], centres, weights, p.relevance_width)
+        alive = s.alive[:n]
+        self._relevance_mean = float(rel[alive].mean()) if alive.any() else 1.0
+        return rel
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
@@ -392,7 +470,7 @@ class CommunityModel(mesa.Model):
         self._remove(pruned, reason=3, day=day)
         day.add("pruned", pruned.size)
         candidates = self.niche_audience[self.status[self.niche_audience] == 0]
-        invited = self.rng.permutation(candidates)[: pruned.size]
+        invited = self.rng.permutation(candidates)[: min(pruned.size, day.invite_quota)]
         day.invites += invited.size
         self.organiser.invites += invited.size
         accepted = invited[self.rng.random(invited.size) < p.invite_acceptance]
@@ -402,7 +480,8 @@ class CommunityModel(mesa.Model):
     def _costs(self, day: _Day) -> None:
         p = self.params
         spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
-                 + day.invites * p.cost_per_invite + day.counts.get("paid_spend", 0.0))
+                 + day.invites * p.cost_per_invite + day.tie_hours * p.cost_per_hour
+                 + day.counts.get("paid_spend", 0.0))
         if day.t > 0 and self.organiser.active:
             spend += p.daily_fixed_cost
         day.counts["spend_today"] = spend
@@ -534,7 +613,7 @@ class CommunityModel(mesa.Model):
         for row, agent in enumerate(self._agents):
             agent.row = row
         self._has_cell = self._has_cell[keep]
-        resolved = np.zeros(s.alive.size, dtype=bool)
+        resolved = np.zeros(s.alive.size)
         resolved[: self._resolved_yesterday.size] = self._resolved_yesterday
         self._resolved_yesterday = resolved[keep]
 
@@ -613,7 +692,9 @@ class CommunityModel(mesa.Model):
         degrees = np.append(s.alive_degree[rows] + org_tied, org_tied.sum())
         activity_total = (c.get("member_posts", 0) + day.organiser_posts + c.get("replies", 0)
                           + c.get("complaints_answered", 0))
-        organiser_content = day.organiser_posts + day.organiser_answers
+        organiser_content = day.organiser_posts + day.organiser_answers + day.organiser_replies
+        hours = (day.organiser_posts * p.hours_per_post + day.organiser_answers * p.hours_per_answer
+                 + (day.invites * p.hours_per_invite if t > 0 else 0.0) + day.tie_hours)
         row = {
             "step": t,
             "members": members,
@@ -643,13 +724,20 @@ class CommunityModel(mesa.Model):
             "mean_answer_delay": c.get("mean_answer_delay", float("nan")),
             "organiser_content_share": _ratio(organiser_content, activity_total),
             "organiser_effort": organiser_content + day.invites,
+            "organiser_hours": hours,
+            "organiser_attention": day.attention,
+            "organiser_replies": day.organiser_replies,
+            "message_volume": day.volume,
+            "read_share": day.read_share,
+            "content_relevance": self._relevance_mean,
             "centralization": degree_centralization(degrees),
             "participation_gini": gini(posts),
             "lurker_share": lurk,
             "contributor_share": contrib,
             "heavy_share": heavy,
             "top1_post_share": top_share(posts, 0.01),
-            "topic_entropy": entropy_bits(self._topic_ring.sum(axis=0)),
+            "topic_entropy": entropy_bits(
+                self._topic_ring.sum(axis=0).reshape(TOPIC_BINS, -1).sum(axis=1)),
             "niche_share": float((self.niche_match[s.person[rows]] >= NICHE_MATCH).mean())
             if members else 0.0,
             "generations": tot["generations"],

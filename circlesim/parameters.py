@@ -33,6 +33,7 @@ Kind = Literal["float", "int", "bool", "choice", "graph", "int_list"]
 GROUPS = (
     "network",
     "posting and replies",
+    "attention and overload",
     "emotion",
     "complaints",
     "sharing and recruiting",
@@ -261,15 +262,63 @@ PARAMETERS: dict[str, ParamSpec] = {
         _p("relevance_width", 0.15, "float", "posting and replies",
            "How far a post's topic may be from a reader's interest and still be relevant.",
            "interest units", 0.001, 10, origin="assumed"),
+        # --- attention and overload: every lever has a price (DESIGN.md §7) ----------------
+        _p("organiser_hours", 2.0, "float", "attention and overload",
+           "The organiser's daily attention budget: posts, complaint answers, invitations and "
+           "attention to tied members all draw on it, in that order.", "hours/day", 0, 24,
+           origin="assumed: a part-time community manager; finite communication time "
+                  "(Miritello et al. 2013, Social Networks 35(1))"),
+        _p("hours_per_post", 0.25, "float", "attention and overload",
+           "Organiser time to write one post.", "hours", 0, 24,
+           origin="assumed: 15 minutes, consistent with cost_per_post at cost_per_hour"),
+        _p("hours_per_answer", 0.1, "float", "attention and overload",
+           "Organiser time to answer one complaint.", "hours", 0, 24,
+           origin="assumed: 6 minutes, consistent with cost_per_answer at cost_per_hour"),
+        _p("hours_per_invite", 0.05, "float", "attention and overload",
+           "Organiser time for one personal invitation.", "hours", 0, 24,
+           origin="assumed: 3 minutes, consistent with cost_per_invite at cost_per_hour"),
+        _p("hours_per_tie", 0.01, "float", "attention and overload",
+           "Organiser time a tied member needs per day to be attended in full (seeing the "
+           "organiser's posts, getting its replies); more ties, less attention each.",
+           "hours/day", 0, 24,
+           origin="assumed so that the default organiser's spare time (about 1.3 h) attends "
+                  "about 130 ties in full: interaction per tie falls beyond about 100-200 ties "
+                  "(Goncalves, Perra & Vespignani 2011, PLoS ONE; Dunbar 1992)"),
+        _p("cost_per_hour", 20.0, "float", "attention and overload",
+           "Cost of one hour of the organiser's attention to tied members (posts, answers and "
+           "invitations are priced by cost_per_post, cost_per_answer, cost_per_invite).",
+           "money/hour", 0, 1e6,
+           origin="assumed: the wage implied by cost_per_post / hours_per_post"),
+        _p("reading_capacity", 40.0, "float", "attention and overload",
+           "Messages a member can read in a day; beyond it a member reads a share "
+           "capacity / volume of the group's messages (0 = unlimited).", "messages/day",
+           0, 1e6,
+           origin="source: Ren & Kraut 2014 (Human-Computer Interaction 29(4)): reading benefit "
+                  "saturates beyond about 40 messages, after Liang et al. 2007"),
+        _p("overload_leave_risk", 0.005, "float", "attention and overload",
+           "Extra daily chance of leaving for a member who can read none of the day's messages "
+           "(scaled by the share left unread).", "1/day", 0, 1,
+           origin="form: Jones, Ravid & Rafaeli 2004 (ISR 15(2)): overloaded users end active "
+                  "participation; size assumed equal to the leave risk of a half-engaged member "
+                  "(leave_rate x 0.25)"),
+        _p("irrelevance_leave_risk", 0.005, "float", "attention and overload",
+           "Extra daily chance of leaving for a member to whom none of the group's recent posts "
+           "is relevant (scaled by 1 - relevance): topic breadth costs commitment.",
+           "1/day", 0, 1,
+           origin="form: Ren, Kraut & Kiesler 2012 (MISQ 36(3)); Ren & Kraut 2014: topical "
+                  "breadth lowers relevance and commitment; size assumed equal to the leave "
+                  "risk of a half-engaged member (leave_rate x 0.25)"),
         # --- emotion ----------------------------------------------------------------------
-        _p("contagion", 0.02, "float", "emotion",
+        _p("contagion", 0.002, "float", "emotion",
            "Pull of each post seen on the reader's engagement toward the post's tone.",
            "per exposure", 0, 1,
-           origin="source: Kramer et al. 2014, small per exposure; measured d about 0.07 per "
-                  "exposure in docs/validation.md"),
-        _p("campaign_tone", 0.7, "float", "emotion",
-           "Emotional tone of the organiser's content (0 negative, 1 very positive).",
-           "tone", 0, 1, origin="assumed"),
+           origin="calibrated: Cohen's d of one extra positive post inside Kramer, Guillory & "
+                  "Hancock 2014's 0.001-0.02, at a neutral campaign tone "
+                  "(docs/validation.md)"),
+        _p("campaign_tone", 0.5, "float", "emotion",
+           "Emotional tone of the organiser's content (0 negative, 0.5 neutral, 1 very "
+           "positive): the emotional-campaign lever.",
+           "tone", 0, 1, origin="assumed: neutral unless a campaign chooses otherwise"),
         _p("engagement_decay", 0.004, "float", "emotion",
            "Share of engagement lost per day without stimulation.", "1/day", 0, 1,
            origin="assumed"),
@@ -289,26 +338,39 @@ PARAMETERS: dict[str, ParamSpec] = {
            "Chance that an engaged member who sees an open complaint answers it.",
            "probability", 0, 1, origin="assumed; source text: self-running"),
         _p("answer_lift", 0.3, "float", "complaints",
-           "Engagement a complainer regains (of its distance to 1) when answered.",
+           "Share of the engagement lost since the problem that a complainer regains when "
+           "answered (never above its pre-problem engagement unless recovery_paradox > 0).",
            "fraction", 0, 1, origin="assumed"),
+        _p("answer_signal", 0.1, "float", "complaints",
+           "Tone above neutral that onlookers read in a visible answer to a complaint, divided "
+           "by 1 + the days the complaint waited (a fast answer is the better signal).",
+           "tone", 0, 0.5,
+           origin="assumed modest: webcare answers improve onlookers' evaluations a little "
+                  "(van Noort & Willemsen 2012, J Interactive Marketing 26(3))"),
+        _p("recovery_paradox", 0.0, "float", "complaints",
+           "Service recovery paradox: an answered complainer gains this share of its distance "
+           "to full engagement above its pre-problem level (0 = off: a problem never helps).",
+           "fraction", 0, 1,
+           origin="source: de Matos, Henrique & Rossi 2007 (J Service Research 10(1)) "
+                  "meta-analysis: the paradox is weak and conditional, none on loyalty; off"),
         _p("complaint_leave_risk", 0.03, "float", "complaints",
            "Extra daily chance of leaving while one's complaint stays unanswered.",
            "1/day", 0, 1, origin="assumed"),
         # --- sharing and recruiting ------------------------------------------------------
-        _p("share_probability", 0.12, "float", "sharing and recruiting",
+        _p("share_probability", 0.48, "float", "sharing and recruiting",
            "Daily chance a visiting member shares a post outside, at engagement 0.5 "
            "(rises with engagement).", "1/day", 0, 1,
-           origin="calibrated with reach_probability at a constant product (same growth): most "
-                  "shares recruit nobody, long chains are rare (Goel, Watts & Goldstein 2012); "
-                  "python -m circlesim.validation.calibrate"),
+           origin="calibrated with reach_probability at a constant product (same growth): at "
+                  "least 90% of shares recruit nobody, long chains are rare (Goel, Watts & "
+                  "Goldstein 2012); python -m circlesim.validation.calibrate"),
         _p("share_once", False, "bool", "sharing and recruiting",
            "Each member shares exactly once, on its first day (the independent-cascade "
            "setting)."),
-        _p("reach_probability", 0.1, "float", "sharing and recruiting",
+        _p("reach_probability", 0.025, "float", "sharing and recruiting",
            "Chance that a share reaches each outside friend (feeds show it to some).",
            "probability", 0, 1,
-           origin="calibrated with share_probability: each share reaches few friends, so most "
-                  "shares recruit nobody (Goel, Watts & Goldstein 2012)"),
+           origin="calibrated with share_probability: each share reaches few friends, so at "
+                  "least 90% of shares recruit nobody (Goel, Watts & Goldstein 2012)"),
         _p("join_probability", 0.05, "float", "sharing and recruiting",
            "Chance an exposed outsider with a perfect interest match joins.",
            "probability", 0, 1, origin="assumed"),
@@ -357,10 +419,15 @@ PARAMETERS: dict[str, ParamSpec] = {
            0, 1e9),
         _p("media_cpm", 10.0, "float", "costs",
            "Mass-media price per 1,000 impressions.", "money", 0.001, 1e6,
-           origin="assumed: display/TV CPM of a few to tens"),
-        _p("media_conversion", 0.0001, "float", "costs",
-           "Chance one ad impression converts a person with a perfect interest match.",
-           "probability", 0, 1, origin="assumed: display click-to-adopt rates"),
+           origin="published range: display CPMs of a few to about 10 dollars, up to 20-30 for "
+                  "targeted or premium placements (industry benchmarks); 10 taken"),
+        _p("media_conversion", 0.00002, "float", "costs",
+           "Chance one ad impression converts a person with a perfect interest match "
+           "(click-through x conversion after the click).",
+           "probability", 0, 1,
+           origin="published range: display click-through 0.05-0.1% (DoubleClick 2008: 0.11% "
+                  "static; Smart Insights 2018: 0.05%) x a conversion after the click of a few "
+                  "%: 0.1% x 2% = 2e-5 (range about 2.5e-6 to 1e-4)"),
         _p("media_imitation", 0.38, "float", "costs",
            "Bass imitation coefficient q of the mass-media arm (word of mouth among "
            "adopters, per 30 days).", "1/month", 0, 10,
@@ -393,9 +460,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
                      "x/3 to x2"),
     "newcomer_days": ((7, 30), "assumed: one week to one month"),
     "relevance_width": ((0.08, 0.3), _A),
-    "contagion": ((0.005, 0.04), "Kramer, Guillory & Hancock 2014: small per exposure; "
-                  "x/4 to x2 of the default"),
-    "campaign_tone": ((0.5, 0.9), "assumed: from neutral to very positive"),
+    "contagion": ((0.0005, 0.008), "calibrated to Kramer, Guillory & Hancock 2014's d of "
+                  "0.001-0.02 (docs/validation.md); x/4 to x4"),
+    "campaign_tone": ((0.4, 0.8), "assumed: from slightly negative to positive around neutral"),
     "engagement_decay": ((0.002, 0.008), _A),
     "initial_engagement": ((0.4, 0.6), "assumed"),
     "problem_probability": ((0.002, 0.01), _A),
@@ -404,9 +471,9 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "member_help": ((0.02, 0.1), _A),
     "answer_lift": ((0.1, 0.5), "assumed"),
     "complaint_leave_risk": ((0.01, 0.06), _A),
-    "share_probability": ((0.06, 0.24), "calibrated with reach_probability to Goel, Watts & "
+    "share_probability": ((0.24, 0.96), "calibrated with reach_probability to Goel, Watts & "
                           "Goldstein 2012 (docs/validation.md); x/2 to x2"),
-    "reach_probability": ((0.05, 0.2), "calibrated with share_probability; x/2 to x2"),
+    "reach_probability": ((0.0125, 0.05), "calibrated with share_probability; x/2 to x2"),
     "join_probability": ((0.02, 0.1), _A),
     "leave_rate": ((0.01, 0.04), _A),
     "inactive_days": ((30, 90), "assumed: one to three months"),
@@ -416,8 +483,22 @@ _PLAUSIBLE: dict[str, tuple[tuple[float, float], str]] = {
     "cost_per_post": ((2.0, 10.0), _A),
     "cost_per_answer": ((1.0, 5.0), _A),
     "daily_fixed_cost": ((10.0, 40.0), _A),
-    "media_cpm": ((2.0, 30.0), "assumed: display and TV CPMs of a few to tens"),
-    "media_conversion": ((0.00002, 0.0005), "assumed: display click-to-adopt rates, x/5 to x5"),
+    "media_cpm": ((2.0, 30.0), "published range: display CPMs of a few to about 10, up to "
+                  "20-30 for targeted or premium placements (see its origin)"),
+    "media_conversion": ((0.0000025, 0.0001), "published range: click-through 0.05-0.1% x "
+                         "conversion after the click of a few % (see its origin)"),
+    "organiser_hours": ((1.0, 4.0), "assumed: a part-time community manager, x/2 to x2"),
+    "hours_per_post": ((0.1, 0.5), "assumed: 6 to 30 minutes"),
+    "hours_per_answer": ((0.05, 0.2), "assumed: 3 to 12 minutes"),
+    "hours_per_invite": ((0.02, 0.1), "assumed: 1 to 6 minutes"),
+    "hours_per_tie": ((0.005, 0.02), "assumed so that spare time attends about 65-260 ties in "
+                      "full (Goncalves, Perra & Vespignani 2011; Dunbar 1992)"),
+    "cost_per_hour": ((10.0, 40.0), _A),
+    "reading_capacity": ((20.0, 80.0), "Ren & Kraut 2014: benefit saturates beyond about 40 "
+                         "messages; x/2 to x2"),
+    "overload_leave_risk": ((0.0025, 0.01), _A),
+    "irrelevance_leave_risk": ((0.0025, 0.01), _A),
+    "answer_signal": ((0.05, 0.2), "assumed modest (van Noort & Willemsen 2012); x/2 to x2"),
     "media_imitation": ((0.2, 0.6), "Sultan, Farley & Lehmann 1990: q about 0.38, spread "
                         "across studies"),
 }
@@ -552,7 +633,8 @@ def parse_value(name: str, text: str) -> Any:
 def independent_cascade_overrides(p: float) -> dict[str, Any]:
     """Parameters that reduce the model to an independent cascade with edge probability ``p``.
 
-    Emotion, complaints, leaving, pruning, paid seeding and the cap are off; every member shares
+    Emotion, complaints, leaving (including overload and irrelevance), reading limits, pruning,
+    paid seeding and the cap are off; every member shares
     exactly once on its first day; a share reaches each outside friend independently with
     probability ``p``; an exposed person always joins. The final number of members then equals
     the final size of an independent cascade (Kempe, Kleinberg & Tardos 2003) on the market
@@ -572,4 +654,7 @@ def independent_cascade_overrides(p: float) -> dict[str, Any]:
         "seeding_budget": 0.0,
         "max_members": 10_000_000,
         "organiser_posts": 0.0,
+        "reading_capacity": 0.0,
+        "overload_leave_risk": 0.0,
+        "irrelevance_leave_risk": 0.0,
     }

@@ -34,7 +34,18 @@ __all__ = [
     "pick_homophilous_ties",
     "relevance",
     "media_adoption",
+    "allocate_attention",
+    "tie_attention",
+    "organiser_replies",
+    "read_share",
+    "content_relevance",
+    "restore_after_answer",
+    "answer_tone",
+    "NEUTRAL_TONE",
 ]
+
+#: Tone of a post that is neither negative nor positive (tone scale 0 negative .. 1 positive).
+NEUTRAL_TONE = 0.5
 
 
 def relevance(a: np.ndarray, b: np.ndarray | float, width: float) -> np.ndarray:
@@ -127,6 +138,7 @@ def read_and_reply(
     reply_probability: float,
     relevance_width: float,
     rng: np.random.Generator,
+    read_share: float = 1.0,
 ) -> ReadResult:
     """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
     S2 §1 multi-directional interaction).
@@ -137,6 +149,11 @@ def read_and_reply(
     Organiser posts reach ``organiser_readers`` (tied members, or all with broadcast) with tone
     ``campaign_tone`` and topic ``niche_center``.
 
+    Information overload (Jones, Ravid & Rafaeli 2004): when the day's messages exceed what a
+    member can read, each visiting reader reads a source's items (and each organiser post
+    batch) only with probability ``read_share`` (:func:`read_share`); unread items are neither
+    seen nor replied to. With ``read_share = 1`` no extra random number is drawn.
+
     Parameters
     ----------
     source_rows, source_posts, source_items, source_tone_sum : ndarray
@@ -145,6 +162,8 @@ def read_and_reply(
         Tie pairs (position in ``source_rows``, neighbour row), alive neighbours only.
     organiser_readers : bool ndarray
         Members who see organiser posts today.
+    read_share : float
+        Share of the day's messages a member reads (1 = everything).
 
     Returns
     -------
@@ -156,6 +175,8 @@ def read_and_reply(
     replies_received = np.zeros(n_rows, dtype=np.int64)
 
     reading = visited[neighbour]
+    if read_share < 1.0:
+        reading &= rng.random(neighbour.size) < read_share
     src_pos = reader_of_source[reading]
     readers = neighbour[reading]
     if readers.size:
@@ -175,6 +196,8 @@ def read_and_reply(
     organiser_received = 0
     if organiser_posts > 0:
         org_readers = np.flatnonzero(organiser_readers & visited)
+        if read_share < 1.0 and org_readers.size:
+            org_readers = org_readers[rng.random(org_readers.size) < read_share]
         seen[org_readers] += organiser_posts
         tone_sum[org_readers] += organiser_posts * campaign_tone
         if reply_probability > 0 and org_readers.size:
@@ -346,11 +369,33 @@ def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.n
 # ---------------------------------------------------------------- 8. leaving
 def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
                  days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
-                 inactive_days: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 8 — members leave as engagement falls; long-absent members count as gone.
+                 inactive_days: int, rng: np.random.Generator,
+                 read_share: float = 1.0, overload_leave_risk: float = 0.0,
+                 relevance: np.ndarray | float = 1.0,
+                 irrelevance_leave_risk: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Step 8 — members leave as engagement falls, under overload and when little of the
+    group's content is relevant to them; long-absent members count as gone.
 
-    ``P(leave) = 1 - (1 - l (1 - e)^2)(1 - c [complaint unanswered])`` (S1 advantage three:
-    unanswered complaints drive people out). A member absent ``inactive_days`` or more is gone.
+    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
+    ``R`` the relevance of the group's recent content to the member
+    (:func:`content_relevance`)::
+
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk``. A member absent ``inactive_days`` or more is gone.
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
+    more likely to end active participation as the overload of mass interaction grows.
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
+    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
+    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
+    resources and communication costs.
 
     Returns
     -------
@@ -358,12 +403,185 @@ def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: n
     """
     p = 1.0 - (1.0 - leave_rate * (1.0 - engagement) ** 2) * (
         1.0 - complaint_leave_risk * complaint_waiting)
+    if overload_leave_risk > 0 and read_share < 1.0:
+        p = 1.0 - (1.0 - p) * (1.0 - overload_leave_risk * (1.0 - read_share))
+    if irrelevance_leave_risk > 0:
+        p = 1.0 - (1.0 - p) * (1.0 - irrelevance_leave_risk
+                               * (1.0 - np.clip(relevance, 0.0, 1.0)))
     left = alive & (rng.random(engagement.shape[0]) < p)
     if inactive_days > 0:
         inactive = alive & ~left & (days_since_visit >= inactive_days)
     else:
         inactive = np.zeros_like(left)
     return left, inactive
+
+
+# ---------------------------------------------------------------- overload and topic breadth
+def read_share(volume: float, capacity: float) -> float:
+    """Share of the day's messages a member reads: ``r = min(1, K / V)``.
+
+    ``V`` is the day's message volume in the group (posts and replies; a group chat shows every
+    message to every member), ``K`` = ``reading_capacity`` the messages a member can read in a
+    day (``K <= 0``: unlimited, ``r = 1``).
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — members cope
+    with overload by reading (and answering) fewer messages. Ren & Kraut (2014), Human-Computer
+    Interaction 29(4): the benefit of reading saturates beyond about 40 messages a day (after
+    Liang et al. 2007, where 20 -> 40 items overloaded readers).
+    """
+    if capacity <= 0 or volume <= capacity:
+        return 1.0
+    return float(capacity) / float(volume)
+
+
+def content_relevance(interest: np.ndarray, topics: np.ndarray, weights: np.ndarray,
+                      width: float) -> np.ndarray:
+    """Mean relevance of the group's recent content to each member (topic breadth).
+
+    ``R_i = sum_b w_b rel(x_i, t_b) / sum_b w_b`` with ``rel`` the Gaussian topic relevance
+    (:func:`relevance`, width ``relevance_width``), ``t_b`` the topics of recent posts (binned)
+    and ``w_b`` how many posts had that topic. A group whose members' interests spread widely
+    posts on many topics, so each member finds a smaller share of it relevant
+    (fragmentation). With no content, ``R = 1``.
+
+    References
+    ----------
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3): 841-864; Ren & Kraut (2014),
+    Human-Computer Interaction 29(4): 351-389 — topical breadth lowers the share of messages
+    that match a member's interest (the signal-to-noise ratio of reading) and commitment.
+    """
+    total = float(np.sum(weights))
+    if total <= 0 or interest.size == 0:
+        return np.ones(interest.shape[0])
+    used = np.flatnonzero(weights > 0)
+    rel = relevance(interest[:, None], topics[used][None, :], width)
+    return rel @ (weights[used] / total)
+
+
+# ---------------------------------------------------------------- the organiser's attention
+def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarray
+                       ) -> tuple[np.ndarray, float]:
+    """Share one daily attention budget among the organiser's tasks, in priority order.
+
+    Task ``k`` wants ``D_k`` units of ``h_k`` hours each; it is granted
+    ``G_k = min(D_k, floor(B_k / h_k))`` units, where ``B_k`` is the budget left after the
+    tasks before it (``B_0`` = ``organiser_hours``). The model's order is posts, complaint
+    answers, invitations; the hours left go to tied members (:func:`tie_attention`).
+
+    References
+    ----------
+    Miritello et al. (2013), Social Networks 35(1): 89-95 — communication time is a limited
+    resource, so people with more ties give each less time. Kraut & Resnick (2012), *Building
+    Successful Online Communities*, MIT Press — moderating and welcoming take managers' time.
+
+    Returns
+    -------
+    granted : int ndarray
+        Units granted per task.
+    left : float
+        Hours left after all tasks.
+    """
+    left = float(budget)
+    granted = np.zeros(len(demands), dtype=np.int64)
+    for k, (want, hours) in enumerate(zip(demands, unit_hours)):
+        want = int(max(want, 0))
+        if hours <= 0:
+            granted[k] = want
+            continue
+        g = min(want, int(np.floor(left / hours + 1e-9)))
+        granted[k] = g
+        left -= g * hours
+    return granted, max(left, 0.0)
+
+
+def tie_attention(hours_left: float, tied: int, hours_per_tie: float) -> tuple[float, float]:
+    """Attention the organiser gives each tied member: ``a = min(1, H / (T h))``.
+
+    ``H`` hours are left after posts, answers and invitations (:func:`allocate_attention`),
+    ``T`` members are tied to the organiser and each needs ``h`` = ``hours_per_tie`` hours a
+    day to be attended in full (read, welcomed, answered). On a day a tied member is attended
+    with probability ``a``: it then sees the organiser's posts and may get the organiser's
+    replies; the hours used are ``min(H, T h)``. More ties means less attention for each: a
+    star organiser spreads itself thin (Miritello et al. 2013; Gonçalves, Perra & Vespignani
+    2011, PLoS ONE 6(8): e22656 — interaction per tie falls once people keep more than about
+    100-200 ties, Dunbar's number).
+
+    Returns
+    -------
+    share : float
+        ``a`` in [0, 1] (1 with no tied members).
+    hours : float
+        Hours spent on tied members today.
+    """
+    if tied <= 0:
+        return 1.0, 0.0
+    need = tied * hours_per_tie
+    if need <= 0:
+        return 1.0, 0.0
+    used = min(max(hours_left, 0.0), need)
+    return used / need, used
+
+
+def organiser_replies(posts: np.ndarray, attended: np.ndarray, reply_probability: float,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Replies the organiser writes to the posts of the tied members it attends today.
+
+    Each post of an attended member gets a reply with probability ``rho`` (an engaged,
+    always-interested reader: ``rho e rel`` with ``e = rel = 1``): replies ``~ Binomial(posts,
+    rho)``. The replies count as replies received (reply reward, newcomers' first posts;
+    Joyce & Kraut 2006).
+
+    Returns
+    -------
+    int ndarray
+        Organiser replies received per member row.
+    """
+    out = np.zeros(posts.shape[0], dtype=np.int64)
+    rows = np.flatnonzero(attended & (posts > 0))
+    if rows.size and reply_probability > 0:
+        out[rows] = rng.binomial(posts[rows], min(1.0, reply_probability))
+    return out
+
+
+# ---------------------------------------------------------------- complaints answered
+def restore_after_answer(engagement: np.ndarray, before: np.ndarray, lift: float,
+                         paradox: float = 0.0) -> np.ndarray:
+    """Engagement of complainers whose complaint was answered.
+
+    ``e' = e + lift (e0 - e)^+ + pi (1 - e0)``, clipped to [0, 1], where ``e0`` is the
+    engagement just before the problem and ``pi`` = ``recovery_paradox``. With ``pi = 0`` (the
+    default) an answer restores at most the pre-problem state: ``e' <= max(e, e0)``, so a
+    problem never leaves a member better off than no problem. ``pi > 0`` turns on a "service
+    recovery paradox": the answered complainer ends above its pre-problem engagement.
+
+    References
+    ----------
+    de Matos, Henrique & Rossi (2007), Journal of Service Research 10(1): 60-77 — meta-analysis:
+    the recovery paradox raises satisfaction but not repurchase intention, word of mouth or
+    image; it is weak and conditional. Hence ``pi`` defaults to 0.
+    """
+    e = np.asarray(engagement, dtype=float)
+    gap = np.maximum(np.asarray(before, dtype=float) - e, 0.0)
+    out = e + lift * gap + paradox * (1.0 - np.asarray(before, dtype=float))
+    return np.clip(out, 0.0, 1.0)
+
+
+def answer_tone(delay: np.ndarray, signal: float) -> np.ndarray:
+    """Tone of an answered complaint as onlookers read it the next day.
+
+    ``tone = 0.5 + s / (1 + delay)``: neutral (0.5, :data:`NEUTRAL_TONE`) plus a modest
+    positive signal ``s`` = ``answer_signal`` for a visible answer, halved when it came a day
+    late and smaller the longer the complaint waited (a fast answer is the better signal).
+
+    References
+    ----------
+    van Noort & Willemsen (2012), Journal of Interactive Marketing 26(3): 131-140 — webcare
+    answers to complaints improve onlookers' brand evaluations, modestly. Before this rule an
+    answer read as a maximally positive post (tone 1), so more problems grew the group.
+    """
+    return NEUTRAL_TONE + signal / (1.0 + np.maximum(np.asarray(delay, dtype=float), 0.0))
 
 
 # ---------------------------------------------------------------- 9. interest replacement

@@ -22,7 +22,7 @@ __all__ = ["MemberState", "LEAVE_REASONS"]
 #: Codes of ``MemberState.reason``.
 LEAVE_REASONS = {0: "member", 1: "left", 2: "inactive", 3: "pruned"}
 
-_FLOAT_FIELDS = ("engagement", "activity", "interest", "value_window")
+_FLOAT_FIELDS = ("engagement", "activity", "interest", "value_window", "complaint_baseline")
 _INT_FIELDS = (
     "person", "uid", "joined_step", "left_step", "recruiter", "generation", "posts",
     "replies", "replies_received", "shares", "answers", "recruits", "last_visit",

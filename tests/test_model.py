@@ -114,7 +114,7 @@ def test_invalid_parameters_raise_before_anything_runs():
 
 
 def test_group_cap_turns_people_away():
-    m = CommunityModel(rng=1, max_members=40, share_probability=0.2)
+    m = CommunityModel(rng=1, max_members=40, share_probability=0.2, reach_probability=0.1)
     m.run(60)
     frame = m.to_frame()
     assert frame["members"].max() <= 40
@@ -130,7 +130,7 @@ def test_organiser_stops_acting_on_its_day():
 
 
 def test_pruning_removes_members_on_schedule_and_invites_replacements():
-    m = CommunityModel(rng=3, pruning=True, prune_interval=30, prune_threshold=1.0)
+    m = CommunityModel(rng=3, pruning=True, prune_interval=30, prune_threshold=3.0)
     m.run(90)
     frame = m.to_frame()
     pruned_days = frame.loc[frame["pruned"] > 0, "step"].tolist()

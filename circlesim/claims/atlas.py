@@ -248,6 +248,7 @@ def analyse_claim(claim: Claim, contrast, robust, points: list[dict], sizes: Siz
         "point_replications": sizes.point_replications,
         "outcome": claim.primary,
         "opposite_share": _num(opposite.sum() / n) if n else None,
+        "tie_share": _num((valid & (np.nan_to_num(effects) == 0)).sum() / n) if n else None,
         "undefined_points": int((~valid).sum()),
         "deciding_parameters": [{"name": d["name"], "importance": round(d["importance"], 4)}
                                 for d in importance[:5]],

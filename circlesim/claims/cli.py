@@ -29,6 +29,8 @@ def register(subparsers) -> None:
     add_run_arguments(p)
     p.add_argument("--json", metavar="PATH", help="write the atlas as JSON to PATH ('-' for "
                    "stdout, instead of the table)")
+    p.add_argument("--list", action="store_true",
+                   help="list the claims and their arms, run nothing")
     p.set_defaults(handler=_cmd_claims, func=_cmd_claims)
 
 
@@ -111,6 +113,14 @@ def _on_term(handler):
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .report import table, to_json
 
+    if args.list:
+        from .definitions import CLAIMS, robust_parameters
+
+        for c in CLAIMS:
+            print(f"{c.id:<21} {c.title}\n{'':<21} a: {c.label_a}  |  b: {c.label_b}  "
+                  f"({c.parameter}: {c.a} -> {c.b}; {len(robust_parameters(c))} parameters "
+                  "varied for robustness)")
+        return 0
     if args.json and args.json != "-":
         parent = Path(args.json).resolve().parent
         if not parent.is_dir():
@@ -120,7 +130,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
         sys.stdout.write(to_json(atlas))
     else:
         if args.json:
-            Path(args.json).write_text(to_json(atlas), encoding="utf-8")
+            _write(Path(args.json), to_json(atlas))
         print(table(atlas))
     return 0
 
@@ -154,7 +164,7 @@ def main_docs(argv=None) -> int:
         return 130
     docs = Path(args.docs)
     figdir = docs.with_suffix("")
-    Path(args.atlas).write_text(to_json(atlas), encoding="utf-8")
+    _write(Path(args.atlas), to_json(atlas))
     print(f"make-claims-docs: wrote {args.atlas}", file=sys.stderr)
     try:
         import matplotlib  # noqa: F401
@@ -167,7 +177,22 @@ def main_docs(argv=None) -> int:
             figure(entry, figdir / f"{entry['id']}.png")
             print(f"make-claims-docs: figure {i}/{len(atlas['claims'])} {entry['id']}",
                   file=sys.stderr)
-    docs.write_text(markdown(atlas, figures=figdir.name), encoding="utf-8")
+    _write(docs, markdown(atlas, figures=figdir.name))
     print(f"make-claims-docs: wrote {docs} and {figdir}/*.png", file=sys.stderr)
     print(table(atlas))
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` atomically (a temporary file, then a rename): never half a file."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

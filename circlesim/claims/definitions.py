@@ -340,12 +340,14 @@ CLAIMS: tuple[Claim, ...] = (
         source=f"{S2}, feature 3",
         quote="prompting the group because the people are infected, and then continue to "
               "increase the group members",
-        parameter="contagion", a=0.0, b=PARAMETERS["contagion"].default,
-        label_a="no emotional contagion", label_b="contagion (default strength)",
+        parameter="campaign_tone", a=PARAMETERS["campaign_tone"].default, b=0.7,
+        label_a="neutral content (default tone)", label_b="an emotional, positive campaign",
         outcomes=(MEMBERS, ENGAGEMENT),
         primary="members",
-        mechanism="emotional contagion toward the tone of what members read",
-        fairness="same content and tone; only whether reading moves engagement differs",
+        mechanism="emotional contagion: members' engagement moves toward the tone of what they "
+                  "read (its strength, contagion, is varied over its plausible range)",
+        fairness="same posts, same contagion; only the emotional tone of the organiser's "
+                 "content differs (the campaign costs the same in both arms)",
     ),
     Claim(
         id="self_running", title="Self-running: members' work lowers the cost",

@@ -1,7 +1,7 @@
 """Statistics for claims: paired effects, the robustness sample, its share, what decides it.
 
 - :func:`paired_effect`: mean of paired differences ``b - a`` with a 95 % Student-t interval
-  (``circlesim.validation.stats.mean_ci``, the project's one t-interval).
+  (``circlesim.stats.mean_ci``, the project's one t-interval).
 - :func:`wilson`: Wilson score interval of a share (Wilson 1927), for the share of the
   parameter space where a claim's direction holds.
 - :func:`latin_hypercube`: a seeded Latin-hypercube sample of plausible ranges (McKay, Beckman
@@ -33,7 +33,7 @@ __all__ = [
 
 def paired_effect(a, b, level: float = 0.95) -> dict:
     """Mean paired difference ``b - a`` (pairs with a NaN dropped) with its t-interval."""
-    from circlesim.validation.stats import mean_ci
+    from circlesim.stats import mean_ci
 
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)

@@ -89,6 +89,9 @@ def verdict(claim, primary: dict, robustness: dict, condition) -> dict:
         return {"verdict": "holds when", "condition": cond, "text": text}
     opp = robustness.get("opposite_share")
     tail = f" The opposite held in {_fmt(100 * opp)}% of points." if opp else ""
+    ties = robustness.get("tie_share")
+    if ties:
+        tail += f" In {_fmt(100 * ties)}% the arms did not differ at all."
     dec = f" What moves the effect most: {deciding}." if deciding else ""
     text = f"Does not hold: {where}; no simple region where it does.{tail}{dec} {base}"
     return {"verdict": "does not hold", "condition": "nowhere in a simple region", "text": text}

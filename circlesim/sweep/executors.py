@@ -174,6 +174,15 @@ class DaskExecutor:
         return f"Dask cluster {self.client.scheduler.address} ({len(workers)} workers, {threads} threads)"
 
     def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+        """Yield results as runs finish; a run whose worker dies is retried alone.
+
+        ``fn`` never raises, so an exception from a future means the infrastructure failed:
+        the worker died (``KilledWorker`` after the scheduler's own retries), the connection
+        broke. Every run in flight with a dying worker may be blamed by the scheduler, so such
+        a run is not recorded as failed: it becomes a suspect and is retried alone (nothing else
+        in flight on the cluster), as the local pool does; only a run that fails alone is
+        recorded as failed, with the error.
+        """
         from distributed import as_completed
 
         client = self.client
@@ -182,36 +191,46 @@ class DaskExecutor:
             nthreads = sum(client.nthreads().values()) or 1
             limit = max(8, 3 * nthreads)
         source = iter(tasks)
-        owner: dict = {}
+        suspects: deque = deque()
+        owner: dict = {}  # future key -> (task, runs alone)
         ac = as_completed()
 
-        def submit_one() -> bool:
-            task = next(source, None)
-            if task is None:
-                return False
+        def submit(task: dict, alone: bool) -> None:
             fut = client.submit(fn, task, pure=False,
                                 key=f"circlesim-run-{task['run_id']}-{uuid.uuid4().hex[:8]}")
-            owner[fut.key] = task
+            owner[fut.key] = (task, alone)
             ac.add(fut)
-            return True
 
-        for _ in range(limit):
-            if not submit_one():
-                break
+        def fill() -> None:
+            if suspects:  # a suspect runs alone, once everything else has finished
+                if not owner:
+                    submit(suspects.popleft(), True)
+                return
+            while len(owner) < limit:
+                task = next(source, None)
+                if task is None:
+                    return
+                submit(task, False)
+
+        fill()
         try:
             for fut in ac:
-                task = owner.pop(fut.key)
+                task, alone = owner.pop(fut.key)
                 try:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
+                    if not alone:
+                        suspects.append(task)
+                        fut.release()
+                        fill()
+                        continue
                     result = _crash_result(task, f"{type(exc).__name__}: "
                                                  f"{' '.join(str(exc).split())[:500]}")
                 fut.release()
                 yield result
-                submit_one()
+                fill()
         finally:
-            for key in list(owner):
-                owner.pop(key, None)
+            owner.clear()
             ac.clear()
 
     def close(self) -> None:

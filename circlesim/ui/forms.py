@@ -125,3 +125,124 @@ def parse_seed(text: str) -> tuple[int | None, str | None]:
     if not 0 <= seed < 2**32:
         return None, f"seed={seed} is out of range: allowed 0 to 2**32-1"
     return seed, None
+
+
+# ----------------------------------------------------------------------- sliders and numbers
+
+#: Most steps a slider offers; a whole-number range wider than this gets no slider.
+SLIDER_STEPS = 200
+MAX_INT_SLIDER_RANGE = 2_000
+
+
+def slider_range(spec) -> tuple[float, float, float] | None:
+    """(min, max, step) for a slider beside ``spec``'s box, or None (unbounded, or too wide).
+
+    Only bounded numbers get a slider; the exact-value box next to it takes any valid value.
+    """
+    if spec.kind not in ("int", "float") or spec.low is None or spec.high is None:
+        return None
+    lo, hi = float(spec.low), float(spec.high)
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return None
+    if spec.kind == "int":
+        if hi - lo > MAX_INT_SLIDER_RANGE:
+            return None
+        return lo, hi, 1.0
+    step = (hi - lo) / SLIDER_STEPS
+    step = 10 ** math.floor(math.log10(step))  # a round step: 0.001, 0.01, 0.1 ...
+    return lo, hi, step
+
+
+def parse_whole(text, key: str, low: int = 0, high: int = 10**7) -> tuple[int | None, str | None]:
+    """A whole number from a box (stop day, run to day, every N days): (value, None) or
+    (None, one-line message naming the box and what is allowed). Never raises.
+
+    Uses the package's one whole-number parser (:func:`circlesim.errors.parse_whole_number`)."""
+    from circlesim.errors import UsageError, parse_whole_number
+
+    try:
+        return parse_whole_number(str(text), key, low, high), None
+    except UsageError as exc:
+        return None, str(exc)
+
+
+# ------------------------------------------------------------------------- carrying edits
+
+
+def carry_edits(texts: dict[str, str], old: str, new: str) -> tuple[dict[str, str], list, list]:
+    """Edits typed under preset ``old`` that still apply under preset ``new``.
+
+    An edit applies if it is a valid value that differs from ``new``'s own value; an edit equal
+    to ``new``'s value is no longer an edit, and text that does not parse is kept (the user is
+    still fixing it). Returns (texts for ``new``, names kept, names dropped).
+    """
+    try:
+        before, after = scenario_values(old), scenario_values(new)
+    except Exception:
+        return dict(texts), list(texts), []
+    kept: dict[str, str] = {}
+    dropped = []
+    for name, text in texts.items():
+        spec = PARAMETERS.get(name)
+        if spec is None:
+            continue
+        try:
+            value = parse_value(name, str(text))
+        except (ParameterError, ValueError, TypeError):
+            kept[name] = text
+            continue
+        if value == before.get(name):
+            continue  # not an edit in the first place
+        if value == after.get(name):
+            dropped.append(name)
+            continue
+        kept[name] = text
+    return kept, sorted(kept), sorted(dropped)
+
+
+# ---------------------------------------------------------------------------- the URL query
+
+URL_KEYS = ("preset", "seed", "compare")
+
+
+def encode_state(preset: str, seed, compare: str | None, edits_a: dict, edits_b: dict) -> str:
+    """The view as a URL query: ``preset=..&seed=..&compare=..&a.<name>=..&b.<name>=..``."""
+    from urllib.parse import urlencode
+
+    items = [("preset", preset), ("seed", str(seed))]
+    if compare:
+        items.append(("compare", compare))
+    items += [(f"a.{k}", _text(PARAMETERS[k], v)) for k, v in sorted(edits_a.items())
+              if k in PARAMETERS]
+    if compare:
+        items += [(f"b.{k}", _text(PARAMETERS[k], v)) for k, v in sorted(edits_b.items())
+                  if k in PARAMETERS]
+    return urlencode(items)
+
+
+def _text(spec, value) -> str:
+    if spec.kind == "float":
+        return repr(float(value)) if math.isfinite(float(value)) else "inf"
+    return field_text(spec, value)
+
+
+def decode_state(search: str | None, presets: list[str]) -> tuple[dict, list[str]]:
+    """Parse a URL query written by :func:`encode_state`. Returns (state, problems): unknown
+    presets and keys are left out and named in ``problems`` (shown on the page)."""
+    from urllib.parse import parse_qsl
+
+    state = {"preset": None, "seed": None, "compare": None, "a": {}, "b": {}}
+    problems = []
+    for key, value in parse_qsl(search or "", keep_blank_values=True)[:200]:
+        if key in ("preset", "compare"):
+            if value in presets:
+                state[key] = value
+            else:
+                problems.append(f"{key}={value!r} is not a preset (allowed: {', '.join(presets)})")
+        elif key == "seed":
+            state["seed"] = value[:40]
+        elif key[:2] in ("a.", "b.") and key[2:] in PARAMETERS and PARAMETERS[key[2:]].ui:
+            state[key[0]][key[2:]] = value[:100]
+        else:
+            problems.append(f"{key!r} in the link is not a setting")
+    return state, problems

@@ -7,6 +7,9 @@ inside ``solara.use_memo``), so two sessions never share a model.
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +21,116 @@ from circlesim import CommunityModel
 
 from .layout import IncrementalLayout
 
-__all__ = ["CHART_COLUMNS", "Run", "RunSpec", "Session"]
+__all__ = ["CHART_COLUMNS", "Run", "RunSpec", "Session", "memory_problem",
+           "session_memory_limit", "stop_reason"]
+
+#: Environment variable: the most memory (MB) one browser session may ask a model to use.
+MEMORY_ENV = "CIRCLESIM_UI_SESSION_MEMORY_MB"
+#: Without the engine's own default limit, a session may use this much (bytes).
+FALLBACK_LIMIT = 2 * 1024**3
+
+
+def session_memory_limit() -> int:
+    """Per-session memory limit in bytes: ``$CIRCLESIM_UI_SESSION_MEMORY_MB``, else a quarter of
+    the engine's default limit (so four sessions at their limit still fit the server)."""
+    raw = os.environ.get(MEMORY_ENV, "").strip()
+    if raw:
+        try:
+            mb = float(raw)
+            if mb > 0 and mb == mb and mb != float("inf"):
+                return int(mb * 1024**2)
+        except ValueError:
+            pass
+    try:
+        from circlesim import budget  # the engine's estimate (guarded: may not exist yet)
+
+        default = getattr(budget, "DEFAULT_LIMIT_BYTES", None)
+        if default is None and hasattr(budget, "default_limit_bytes"):
+            default = budget.default_limit_bytes()
+        if default:
+            return int(default) // 4
+    except ImportError:
+        pass
+    return FALLBACK_LIMIT
+
+
+def _fallback_estimate(params) -> int:
+    """Peak bytes of building a model, measured on this code (tracemalloc): about 70 bytes per
+    friendship in the market (20,000 people x 100 friends peaked at 138 MB) plus the members."""
+    if getattr(params, "market_graph", None) is not None:
+        return 0  # a loaded graph is already in memory
+    members = min(params.max_members, params.market_size)  # a cap, bounded by the market
+    return int(70 * params.market_size * params.friends_mean + 2_000 * members)
+
+
+def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:
+    """One line if building ``spec`` would exceed the session's memory limit, else None.
+
+    Uses the engine's ``circlesim.budget.check_memory`` when it exists; otherwise a measured
+    estimate of this version's peak."""
+    from circlesim.parameters import ParameterError, Parameters
+    from circlesim.scenarios import load_scenario
+
+    limit = session_memory_limit() if limit is None else limit
+    preset = dict(getattr(load_scenario(spec.scenario), "parameters", {}) or {})
+    params = Parameters.from_mapping({**preset, **dict(spec.overrides)})
+    try:
+        from circlesim import budget
+    except ImportError:
+        budget = None
+    if budget is not None and hasattr(budget, "check_memory"):
+        try:
+            try:
+                budget.check_memory(params, limit_bytes=limit)
+            except TypeError:  # an estimate that wants a mapping rather than Parameters
+                budget.check_memory(params.to_dict(), limit_bytes=limit)
+        except ParameterError as exc:
+            return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
+        return None
+    need = _fallback_estimate(params)
+    if need > limit:
+        return (f"These settings need about {need / 1024**2:,.0f} MB to build (market_size x "
+                f"friends_mean), more than one session may use here "
+                f"({limit / 1024**2:,.0f} MB): lower market_size or friends_mean.")
+    return None
+
+
+def estimated_bytes(spec: RunSpec) -> int:
+    """Rough peak bytes of building ``spec`` (decides whether to build in the background)."""
+    from circlesim.parameters import Parameters
+    from circlesim.scenarios import load_scenario
+
+    try:
+        preset = dict(getattr(load_scenario(spec.scenario), "parameters", {}) or {})
+        return _fallback_estimate(Parameters.from_mapping({**preset, **dict(spec.overrides)}))
+    except Exception:
+        return 0
+
+
+def stop_reason(session: Session, stop_day: int) -> str | None:
+    """Why playing must stop now (one sentence), or None to keep going."""
+    if stop_day and session.day >= stop_day:
+        return f"Stopped: reached the stop day ({stop_day}). Raise it, or set 0 to play on."
+    runs = session.runs
+    if runs and all(float(r.latest().get("members", 1) or 0) <= 0 for r in runs):
+        return f"Stopped on day {session.day}: the group is empty (no members left)."
+    return None
+
+
+def versions() -> dict[str, str]:
+    """Versions of what produced a run (for the JSON sidecar)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("circlesim", "mesa", "numpy", "pandas", "networkx", "solara"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    import circlesim
+
+    out["circlesim"] = getattr(circlesim, "__version__", out.get("circlesim", ""))
+    return out
 
 #: Columns the live charts and headline numbers read from the model's rows.
 CHART_COLUMNS = (
@@ -99,15 +211,41 @@ class Run:
     def frame(self) -> pd.DataFrame:
         return self.model.to_frame()
 
+    def parameter_values(self) -> dict[str, Any]:
+        """Every scalar parameter value of this run (preset plus edits)."""
+        values = self.model.params.to_dict()
+        return {k: v for k, v in values.items()
+                if v is None or isinstance(v, (bool, int, float, str, np.integer, np.floating))}
+
     def csv(self) -> str:
+        """The daily table, with the scenario, seed and every parameter value as columns
+        (``param_<name>``: some parameters share a name with an output column)."""
         frame = self.frame()
         frame.insert(0, "seed", self.spec.seed)
         frame.insert(0, "scenario", self.spec.scenario)
+        params = {f"param_{k}": v for k, v in self.parameter_values().items()}
+        frame = pd.concat([frame, pd.DataFrame({k: [v] * len(frame) for k, v in params.items()},
+                                               index=frame.index)], axis=1)
         return frame.to_csv(index=False)
 
-    def csv_filename(self) -> str:
+    def sidecar(self) -> str:
+        """JSON describing the run: preset, seed, edits, every parameter, versions."""
+        return json.dumps({
+            "preset": self.spec.scenario,
+            "seed": self.spec.seed,
+            "edits": {k: _plain(v) for k, v in self.spec.overrides},
+            "day": self.day,
+            "parameters": {k: _plain(v) for k, v in self.parameter_values().items()},
+            "versions": versions(),
+        }, indent=2)
+
+    def members_csv(self) -> str:
+        return self.model.members_frame().to_csv(index=False)
+
+    def csv_filename(self, kind: str = "daily", ext: str = "csv") -> str:
         edited = "-edited" if self.spec.overrides else ""
-        return f"circlesim-{self.spec.scenario}{edited}-seed{self.spec.seed}-day{self.day}.csv"
+        return (f"circlesim-{self.spec.scenario}{edited}-seed{self.spec.seed}"
+                + ("" if kind == "daily" else f"-{kind}") + f".{ext}")
 
 
 @dataclass
@@ -122,6 +260,7 @@ class Session:
     generation: int = 0  # bumped on every rebuild
     rendered_tick: int = 0  # the last frame the page drew (the play loop waits for it)
     render_context: Any = None  # the page's render context (its lock tells a pass is running)
+    reset_token: int = 0  # the page's reset request the runs were (re)built for
 
     def configure(self, spec_a: RunSpec, spec_b: RunSpec | None = None) -> bool:
         """Rebuild the runs if what to build changed; return whether it did."""
@@ -131,6 +270,17 @@ class Session:
             self.spec_a, self.spec_b = spec_a, spec_b
             self._build()
             return True
+
+    def build(self, spec_a: RunSpec, spec_b: RunSpec | None = None) -> tuple:
+        """Build the runs for these specs without touching the session (no lock held, so a
+        long build never blocks drawing); :meth:`install` puts them in place."""
+        return Run(spec_a), (Run(spec_b) if spec_b else None)
+
+    def install(self, specs: tuple, runs: tuple) -> None:
+        with self.lock:
+            self.spec_a, self.spec_b = specs
+            self.a, self.b = runs
+            self.generation += 1
 
     def _build(self) -> None:
         self.a = Run(self.spec_a) if self.spec_a else None
@@ -156,3 +306,11 @@ class Session:
     @property
     def day(self) -> int:
         return self.a.day if self.a is not None else 0
+
+
+def _plain(v):
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return str(v)
+    return v

@@ -80,18 +80,25 @@ def line_chart(
     *,
     y_label: str = "",
     x_label: str = "day",
-    width: int = 440,
-    height: int = 290,
+    width: int = 330,
+    height: int = 235,
     y_min: float | None = 0.0,
     y_max: float | None = None,
     log_y: bool = False,
     css_class: str = "circlesim-chart",
+    hover: bool = True,
+    font: int = 15,
 ) -> str:
     """One line chart as an SVG string (responsive: scales to its container's width).
 
     ``log_y``: a logarithmic value axis (ticks at powers of ten), for quantities that differ by
-    orders of magnitude; values <= 0 are left out.
+    orders of magnitude; values <= 0 are left out. ``hover``: transparent strips over the plot,
+    each with an SVG ``<title>`` naming the day and every line's value there (the browser
+    shows it as a tooltip). ``font`` is the text size in the chart's own units (the page draws
+    charts at about their own width, so text stays near 14-16 px).
     """
+    raw = [(s.label, np.asarray(s.y, dtype=float),
+            None if s.x is None else np.asarray(s.x, dtype=float)) for s in series]
     if log_y:
         def log(values):
             if values is None:
@@ -103,16 +110,16 @@ def line_chart(
         series = [Series(s.label, log(s.y), s.x, s.colour, s.dash, log(s.low), log(s.high),
                          s.width) for s in series]
         y_min = y_max = None
-    left, right, bottom = 62, 14, 44
+    left, right, bottom = 54, 12, 40
     # legend entries flow in rows under the title; the plot starts below them
-    legend, lx, ly = [], left, 44
+    legend, lx, ly = [], left - 40, font + 26
     for s in series:
-        w = 34 + 7.6 * len(s.label)
-        if lx + w > width - right and lx > left:
-            lx, ly = left, ly + 18
+        w = 30 + 0.56 * font * len(s.label)
+        if lx + w > width - right and lx > left - 40:
+            lx, ly = left - 40, ly + font + 4
         legend.append((s, lx, ly))
-        lx += w + 10
-    top = ly + 18
+        lx += w + 8
+    top = ly + 12
     pw, ph = width - left - right, height - top - bottom
     xs, ys = [], []
     for s in series:
@@ -154,7 +161,7 @@ def line_chart(
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" '
         f'role="img" aria-label="{html.escape(title)}" data-days="{_last_x(xs)}" '
         f'data-series="{len(series)}" style="{FONT};max-width:{width * 1.6:.0f}px">',
-        f'<text x="{left}" y="22" font-size="19" font-weight="600" fill="#222">'
+        f'<text x="6" y="{font + 3}" font-size="{font + 2}" font-weight="600" fill="#222">'
         f"{html.escape(title)}</text>",
     ]
     # grid and axes
@@ -163,7 +170,7 @@ def line_chart(
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" '
                    'stroke="#e3e3e3"/>')
         out.append(
-            f'<text x="{left - 8}" y="{y + 5:.1f}" font-size="14" text-anchor="end" fill="#444">'
+            f'<text x="{left - 6}" y="{y + 5:.1f}" font-size="{font}" text-anchor="end" fill="#444">'
             f"{fmt_number(10 ** t if log_y else t)}</text>"
         )
     for t in xt:
@@ -171,7 +178,7 @@ def line_chart(
             continue
         x = sx(t)
         out.append(
-            f'<text x="{x:.1f}" y="{top + ph + 20}" font-size="14" text-anchor="middle" '
+            f'<text x="{x:.1f}" y="{top + ph + font + 4}" font-size="{font}" text-anchor="middle" '
             f'fill="#444">{fmt_number(t)}</text>'
         )
     out.append(
@@ -179,13 +186,14 @@ def line_chart(
         f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#888"/>'
     )
     out.append(
-        f'<text x="{left + pw}" y="{height - 6}" font-size="14" text-anchor="end" '
+        f'<text x="{left + pw}" y="{height - 3}" font-size="{font}" text-anchor="end" '
         f'fill="#555">{html.escape(x_label)}</text>'
     )
     if y_label:
         out.append(
-            f'<text x="14" y="{top + ph / 2:.0f}" font-size="14" text-anchor="middle" fill="#555" '
-            f'transform="rotate(-90 14 {top + ph / 2:.0f})">{html.escape(y_label)}</text>'
+            f'<text x="{font}" y="{top + ph / 2:.0f}" font-size="{font}" text-anchor="middle" '
+            f'fill="#555" transform="rotate(-90 {font} {top + ph / 2:.0f})">'
+            f"{html.escape(y_label)}</text>"
         )
     # bands, then lines
     for s, x in zip(series, xs, strict=True):
@@ -220,11 +228,48 @@ def line_chart(
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         out.append(
             f'<line x1="{lx}" x2="{lx + 24}" y1="{ly - 5}" y2="{ly - 5}" stroke="{s.colour}" '
-            f'stroke-width="4"{dash}/><text x="{lx + 29}" y="{ly}" font-size="14" '
+            f'stroke-width="4"{dash}/><text x="{lx + 28}" y="{ly}" font-size="{font}" '
             f'fill="#222">{label}</text>'
         )
+    if hover:
+        out.append(_hover_strips(raw, sx, top, ph, pw, left))
     out.append("</svg>")
     return "".join(out)
+
+
+def _hover_strips(raw, sx, top, ph, pw, left, most: int = 60) -> str:
+    """Transparent strips over the plot, each with a ``<title>`` of the values at its day."""
+    lookup, days = [], set()
+    for label, y, x in raw:
+        xs = np.arange(len(y), dtype=float) if x is None else x[:len(y)]
+        pairs = dict(zip(xs.tolist(), y[:len(xs)].tolist(), strict=True))
+        lookup.append((label, pairs))
+        days.update(d for d in pairs if math.isfinite(d))
+    days = sorted(days)
+    if not days:
+        return ""
+    if len(days) > most:  # at most ``most`` strips: a tooltip every few days
+        days = [days[int(round(i))] for i in np.linspace(0, len(days) - 1, most)]
+    edges = [left] + [(sx(a) + sx(b)) / 2 for a, b in zip(days, days[1:], strict=False)]
+    edges.append(left + pw)
+    parts = ['<g class="circlesim-hover" fill="#000" fill-opacity="0">']
+    for i, d in enumerate(days):
+        values = [f"{label}: {_exact(v)}" for label, by_day in lookup
+                  if (v := by_day.get(d)) is not None and math.isfinite(v)]
+        if not values:
+            continue
+        a, b = edges[i], edges[i + 1]
+        tip = html.escape(f"day {d:g}: " + "; ".join(values))
+        parts.append(f'<rect x="{a:.1f}" y="{top}" width="{max(b - a, 0.5):.1f}" '
+                     f'height="{ph}"><title>{tip}</title></rect>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _exact(v: float) -> str:
+    if float(v).is_integer() and abs(v) < 1e15:
+        return f"{v:,.0f}"
+    return f"{v:,.3g}" if abs(v) >= 1 else f"{v:.3g}"
 
 
 # engagement colours: cold (disengaged) blue -> grey -> hot (engaged) red, "coolwarm"
@@ -261,12 +306,12 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
     px = cx + pos[:, 0] * half if n else np.zeros(0)
     py = cy + pos[:, 1] * half if n else np.zeros(0)
     out = [
-        f'<svg class="circlesim-network" viewBox="0 0 {size} {size + 56}" width="100%" '
+        f'<svg class="circlesim-network" viewBox="0 0 {size} {size + 78}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="community network" '
         f'style="{FONT};max-width:{size * 1.5:.0f}px" data-nodes="{n}">'
     ]
     if title:
-        out.append(f'<text x="8" y="20" font-size="18" font-weight="600">'
+        out.append(f'<text x="8" y="26" font-size="26" font-weight="600">'
                    f'{html.escape(title)}</text>')
     edges = np.asarray(view.get("edges", np.zeros((0, 2))), dtype=np.int64).reshape(-1, 2)
     if len(edges) and n:
@@ -309,7 +354,7 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
         for i in np.flatnonzero(organiser):
             out.append(
                 f'<circle cx="{px[i]:.1f}" cy="{py[i]:.1f}" r="15" fill="#222" stroke="#ffd54f" '
-                f'stroke-width="4"/><text x="{px[i]:.1f}" y="{py[i] + 34:.1f}" font-size="15" '
+                f'stroke-width="4"/><text x="{px[i]:.1f}" y="{py[i] + 40:.1f}" font-size="22" '
                 f'font-weight="600" text-anchor="middle" fill="#222" stroke="#fff" '
                 f'stroke-width="3" paint-order="stroke">organiser</text>'
             )
@@ -324,15 +369,15 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
         + "</linearGradient></defs>"
     )
     out.append(
-        f'<text x="8" y="{ly + 13}" font-size="14" fill="#333">engagement</text>'
-        f'<rect x="92" y="{ly}" width="120" height="16" fill="url(#cs-eng)" rx="3"/>'
-        f'<text x="92" y="{ly + 32}" font-size="12" fill="#555">0 cold</text>'
-        f'<text x="212" y="{ly + 32}" font-size="12" text-anchor="end" fill="#555">1 hot</text>'
-        f'<circle cx="250" cy="{ly + 8}" r="7" fill="#c8c8c8" stroke="#1a9e3a" stroke-width="2.6"/>'
-        f'<text x="263" y="{ly + 13}" font-size="14" fill="#333">newcomer</text>'
-        f'<circle cx="360" cy="{ly + 8}" r="3" fill="#999"/>'
-        f'<circle cx="376" cy="{ly + 8}" r="8" fill="#999"/>'
-        f'<text x="390" y="{ly + 13}" font-size="14" fill="#333">size = activity</text>'
+        f'<text x="4" y="{ly + 20}" font-size="24" fill="#333">engagement</text>'
+        f'<rect x="140" y="{ly + 2}" width="140" height="22" fill="url(#cs-eng)" rx="3"/>'
+        f'<text x="140" y="{ly + 50}" font-size="22" fill="#555">0 cold</text>'
+        f'<text x="280" y="{ly + 50}" font-size="22" text-anchor="end" fill="#555">1 hot</text>'
+        f'<circle cx="312" cy="{ly + 13}" r="9" fill="#c8c8c8" stroke="#1a9e3a" '
+        f'stroke-width="3"/><text x="328" y="{ly + 20}" font-size="24" fill="#333">newcomer'
+        f'</text><circle cx="312" cy="{ly + 44}" r="4" fill="#999"/>'
+        f'<circle cx="330" cy="{ly + 44}" r="9" fill="#999"/>'
+        f'<text x="346" y="{ly + 52}" font-size="24" fill="#333">size = activity</text>'
     )
     out.append("</svg>")
     return "".join(out)

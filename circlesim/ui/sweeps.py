@@ -10,23 +10,40 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "SweepInfo",
+    "describe",
     "group_labels",
     "list_sweeps",
     "metric_columns",
     "open_sweep",
+    "read_sweep",
     "results_dir",
     "summarise",
     "varying_parameters",
 ]
 
-ID_COLUMNS = ("run_id", "scenario", "point", "replication", "seed", "step")
+from circlesim.sweep.store import ID_COLUMNS as _RUN_IDS  # noqa: E402 - the one set of ids
+
+ID_COLUMNS = (*_RUN_IDS, *(c for c in ("step",) if c not in _RUN_IDS))
 MAX_GROUPS = 8  # lines on one chart, beyond which it stops being readable
+#: Most rows the viewer reads from one folder (``$CIRCLESIM_UI_SWEEP_MAX_ROWS``); beyond it the
+#: chart shows the first rows and says so. With a handful of columns this stays ~50 MB.
+MAX_ROWS = 1_000_000
+
+
+def max_rows() -> int:
+    try:
+        value = int(os.environ.get("CIRCLESIM_UI_SWEEP_MAX_ROWS", MAX_ROWS))
+    except ValueError:
+        return MAX_ROWS
+    return value if value > 0 else MAX_ROWS
 
 
 def results_dir() -> Path:
@@ -69,6 +86,112 @@ def open_sweep(name: str, root: Path | None = None) -> tuple[pd.DataFrame, dict]
     return runs, manifest
 
 
+@dataclass(frozen=True)
+class SweepInfo:
+    """What a folder's runs.parquet holds, from its footer alone (no rows read)."""
+
+    columns: tuple[str, ...]
+    metrics: list[str]
+    rows: int
+
+
+def _is_parameter(name: str, params) -> bool:
+    return name in params or name.startswith("param_")
+
+
+def _parameters() -> set:
+    try:
+        from circlesim.parameters import PARAMETERS
+
+        return set(PARAMETERS)
+    except Exception:  # pragma: no cover
+        return set()
+
+
+def describe(name: str, root: Path | None = None) -> SweepInfo:
+    """Columns, metric columns and row count of sweep ``name``, read from the Parquet footer."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = (root or results_dir()).resolve()
+    if name not in list_sweeps(root):
+        raise PermissionError(f"{name!r} is not a sweep folder in {root}")
+    meta = pq.ParquetFile(root / name / "runs.parquet")
+    schema = meta.schema_arrow
+    params = _parameters()
+    metrics = [f.name for f in schema
+               if f.name not in ID_COLUMNS and not _is_parameter(f.name, params)
+               and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type))]
+    return SweepInfo(tuple(schema.names), metrics, meta.metadata.num_rows)
+
+
+def _varying_candidates(pf, params) -> list[str]:
+    """Parameter columns that may vary between runs, judged from row-group statistics (a
+    column whose min equals its max in every row group, and agrees across groups, is fixed)."""
+    names = [n for n in pf.schema_arrow.names
+             if _is_parameter(n, params) and n not in ID_COLUMNS]
+    out = []
+    meta = pf.metadata
+    for name in names:
+        idx = pf.schema_arrow.get_field_index(name)
+        seen = set()
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(idx).statistics
+            if stats is None or not stats.has_min_max:
+                seen = None
+                break
+            seen.update((stats.min, stats.max))
+            if len(seen) > 1:
+                break
+        if seen is None or len(seen) > 1:
+            out.append(name)
+    return out
+
+
+def read_sweep(name: str, root: Path | None = None, metric: str | None = None,
+               limit: int | None = None) -> tuple[pd.DataFrame, dict, str]:
+    """(runs, manifest, note) with only the columns a chart of ``metric`` needs (ids, the
+    parameters that vary, the metric) and at most ``limit`` rows; ``note`` says what was cut."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = (root or results_dir()).resolve()
+    if name not in list_sweeps(root):
+        raise PermissionError(f"{name!r} is not a sweep folder in {root}")
+    folder = root / name
+    pf = pq.ParquetFile(folder / "runs.parquet")
+    names = pf.schema_arrow.names
+    wanted = [c for c in ID_COLUMNS if c in names] + _varying_candidates(pf, _parameters())
+    if metric is not None and metric in names and metric not in wanted:
+        wanted.append(metric)
+    limit = limit or max_rows()
+    total = pf.metadata.num_rows
+    note = ""
+    if total > limit:
+        batches, taken = [], 0
+        for batch in pf.iter_batches(columns=wanted, batch_size=65_536):
+            batches.append(batch.slice(0, min(batch.num_rows, limit - taken)))
+            taken += batches[-1].num_rows
+            if taken >= limit:
+                break
+        table = pa.Table.from_batches(batches)
+        note = (f"This folder has {total:,} rows; the chart uses the first {limit:,} "
+                "(set CIRCLESIM_UI_SWEEP_MAX_ROWS to read more).")
+    else:
+        table = pf.read(columns=wanted)
+    return table.to_pandas(), _manifest(folder), note
+
+
+def _manifest(folder: Path) -> dict:
+    if (folder / "manifest.json").is_file():
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text())
+            return manifest if isinstance(manifest, dict) else {}
+        except (OSError, ValueError):
+            return {}
+    return {}
+
+
 def metric_columns(runs: pd.DataFrame) -> list[str]:
     """Numeric columns that vary over time: the metrics (parameter columns are left out)."""
     try:
@@ -79,7 +202,8 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
         params = set()
     cols = []
     for c in runs.columns:
-        if c in ID_COLUMNS or c in params or not pd.api.types.is_numeric_dtype(runs[c]):
+        if (c in ID_COLUMNS or _is_parameter(c, params)
+                or not pd.api.types.is_numeric_dtype(runs[c])):
             continue
         if pd.api.types.is_bool_dtype(runs[c]):
             continue
@@ -94,7 +218,7 @@ def varying_parameters(runs: pd.DataFrame) -> list[str]:
     out = []
     by_run = runs.groupby("run_id") if "run_id" in runs.columns else None
     for c in runs.columns:
-        if c not in PARAMETERS or c in ID_COLUMNS:
+        if not _is_parameter(c, PARAMETERS) or c in ID_COLUMNS:
             continue
         try:
             if runs[c].nunique(dropna=False) <= 1:
@@ -131,15 +255,13 @@ def summarise(runs: pd.DataFrame, metric: str) -> pd.DataFrame:
     Groups are the scenarios and grid points (see :func:`group_labels`); the interval is
     mean ± t(0.975, n-1) · sd / sqrt(n) over a group's runs (its replications).
     """
-    from scipy import stats
+    from circlesim.stats import half_width
 
     frame = pd.DataFrame({"group": group_labels(runs), "step": runs["step"],
                           "value": pd.to_numeric(runs[metric], errors="coerce")})
     out = frame.groupby(["group", "step"], sort=True)["value"].agg(["mean", "std", "count"])
     out = out.reset_index()
-    n = out["count"].to_numpy(float)
-    t = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)), np.nan)
-    half = t * out["std"].to_numpy(float) / np.sqrt(np.maximum(n, 1))
+    half = np.asarray(half_width(out["std"].to_numpy(float), out["count"].to_numpy(float)))
     out["low"] = out["mean"] - half
     out["high"] = out["mean"] + half
     return out

@@ -1,19 +1,22 @@
-"""The classroom notebooks (``notebooks/*.ipynb``) run top to bottom and are stored clean.
+"""The classroom lessons: ``notebooks/NN-name.py`` (jupytext percent format) and their paired
+``NN-name.ipynb``.
 
-Each notebook is one test: it is executed with nbclient in a kernel of the interpreter running
-pytest (a kernelspec written to a temporary directory, so no installed kernel is needed or
-used), in a temporary working directory, with a 120 s limit per cell. Any error — including a
-failed ``assert`` cell, which is how the notebooks check the claims their text makes — fails
-the test. Other tests check that the committed notebooks have no outputs, use only circlesim's
-public API, match their generator (``notebooks/make_notebooks.py``) and write nothing into the
-repository.
+Every lesson is executed from its ``.py`` with nbclient in a kernel of the interpreter running
+pytest (a kernelspec in a temporary directory, so no installed kernel is needed), in a
+temporary working directory. Any error — including a failed ``assert`` cell, which is how a
+lesson checks the claims its text makes — fails the test. After the run, every image must have
+been shown by ``circlesim.lessons.show`` (which refuses a figure without a title, human labels
+and a 95% CI band over >= 20 seeds), and the answers the lesson records must equal those in
+``docs/answer-key.md``. Other tests check that each pair is in sync, that the ``.ipynb`` is
+stored without outputs, that lessons use only circlesim's public API, and the toolkit itself.
+Any ``notebooks/NN-*.py`` is picked up automatically.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import sys
+import os
 import time
 from pathlib import Path
 
@@ -21,19 +24,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-CELL_TIMEOUT = 120  # seconds per cell
-#: The names a lesson may import from circlesim (its public API).
+LESSONS = sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]-*.py"))
+#: The names a lesson may import from circlesim (its public API and the lessons toolkit).
 PUBLIC_API = {"CommunityModel", "Member", "independent_cascade_overrides", "list_scenarios",
-              "load_scenario", "PARAMETERS", "OUTPUT_COLUMNS"}
-KERNEL_NAME = "circlesim-notebook-test"
-MISSING = ("the notebook tests need nbclient, nbformat, ipykernel, matplotlib and SALib: "
-           "pip install -e '.[test,notebooks]'")
+              "load_scenario", "PARAMETERS", "OUTPUT_COLUMNS", "lessons"}
+#: Layers whose public modules a lesson may import (never the core's modules directly).
+LAYERS = {"lessons", "claims", "fit", "sweep", "validation"}
+MISSING = ("the lesson tests need jupytext, nbclient, nbformat, ipykernel, matplotlib and "
+           "SALib: pip install -e '.[test,lessons]'")
 
 
 def _need(module: str):
-    """Import a module the notebook tests need; fail (not skip) when it is missing: CI must
-    run the lessons."""
+    """Import a module the lesson tests need; fail (not skip): CI must run the lessons."""
     try:
         return __import__(module)
     except ImportError as error:
@@ -41,114 +43,216 @@ def _need(module: str):
     pytest.fail(f"{MISSING} ({problem})", pytrace=False)
 
 
-def _code_cells(path: Path) -> list[dict]:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+def _build():
+    _need("jupytext")
+    from circlesim.lessons import build
 
-
-def _source(cell: dict) -> str:
-    source = cell["source"]
-    return source if isinstance(source, str) else "".join(source)
-
-
-def _kernel_manager(kernel_dir: Path):
-    """A kernel manager whose only kernelspec runs ipykernel in this very interpreter."""
-    _need("ipykernel")
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
-
-    spec_dir = kernel_dir / "kernels" / KERNEL_NAME
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "circlesim notebook test", "language": "python",
-    }))
-    specs = KernelSpecManager(kernel_dirs=[str(kernel_dir / "kernels")],
-                              ensure_native_kernel=False)
-    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+    return build
 
 
 def _repo_files() -> set[str]:
-    """Files in notebooks/ (where a careless lesson would write its results)."""
-    return {str(p.relative_to(ROOT)) for p in NOTEBOOK_DIR.rglob("*")
+    """Files in notebooks/ and docs/ (where a careless lesson would write its results)."""
+    return {str(p.relative_to(ROOT)) for folder in (NOTEBOOK_DIR, ROOT / "docs")
+            for p in folder.rglob("*")
             if p.is_file() and "__pycache__" not in p.parts
             and ".ipynb_checkpoints" not in p.parts}
 
 
-def test_there_are_six_lessons():
-    assert len(NOTEBOOKS) >= 6, [p.name for p in NOTEBOOKS]
+def test_there_are_the_lessons_and_no_generator():
+    names = [p.stem for p in LESSONS]
+    assert len(LESSONS) >= 10, names
+    for topic in ("one-to-ten", "weak-centre", "emotion", "interest-replacement", "mass-media",
+                  "sweeps", "two-way", "precision", "cap", "fragmentation"):
+        assert any(topic in name for name in names), f"no lesson about {topic}: {names}"
+    assert not (NOTEBOOK_DIR / "make_notebooks.py").exists(), "lessons are edited, not generated"
+    strays = {p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")} - set(names)
+    assert not strays, f"notebooks without a paired .py: {strays}"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch):
-    nbformat = _need("nbformat")
-    nbclient = _need("nbclient")
-    _need("matplotlib")
-    _need("SALib")
-    notebook = nbformat.read(path, as_version=4)
-    before = _repo_files()
-    # the kernel inherits this environment: charts drawn inline into the notebook, hashing
-    # fixed, and Jupyter's and IPython's files kept out of the home directory (no user profile
-    # or startup script can change what a lesson does)
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    monkeypatch.setenv("PYTHONHASHSEED", "0")
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    km = _kernel_manager(tmp_path / "jupyter")
-    work = tmp_path / "work"
-    work.mkdir()
-    client = nbclient.NotebookClient(notebook, km=km, timeout=CELL_TIMEOUT,
-                                     resources={"metadata": {"path": str(work)}})
-    started = time.perf_counter()
-    failure = None
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as error:
-        failure = str(error)
-    if failure is not None:
-        pytest.fail(f"{path.name} failed:\n{failure}", pytrace=False)
-    elapsed = time.perf_counter() - started
-    print(f"{path.name}: {elapsed:.1f} s")
-    images = sum(1 for cell in notebook.cells if cell.cell_type == "code"
-                 for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
-    assert images >= 2, f"{path.name} should draw charts, drew {images}"
-    assert _repo_files() == before, "a notebook wrote files into the repository"
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_pair_is_in_sync(path: Path):
+    build = _build()
+    paired = path.with_suffix(".ipynb")
+    assert paired.exists(), f"{paired.name} missing: run scripts/build-lessons --sync"
+    text, notebook = build.read_lesson(path), build.read_lesson(paired)
+    assert build.cell_signature(text) == build.cell_signature(notebook), (
+        f"{path.name} and {paired.name} differ: run scripts/build-lessons --sync "
+        "(the newer file wins)")
+    formats = json.loads(paired.read_text(encoding="utf-8"))["metadata"]["jupytext"]["formats"]
+    assert formats == "ipynb,py:percent"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_notebook_is_stored_without_outputs(path: Path):
-    for cell in _code_cells(path):
-        assert cell.get("outputs") == [], f"{path.name}: a code cell has outputs; strip them"
-        assert cell.get("execution_count") is None, f"{path.name}: execution count is stored"
+    notebook = json.loads(path.with_suffix(".ipynb").read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name}: a code cell has outputs; strip them"
+            assert cell.get("execution_count") is None, f"{path.name}: execution count stored"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_uses_only_the_public_api(path: Path):
-    cells = _code_cells(path)
-    text = "\n".join(_source(cell) for cell in cells)
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_uses_only_the_public_api_and_the_toolkit(path: Path):
+    cells = [c for c in _build().read_lesson(path).cells if c.cell_type == "code"]
+    text = "\n".join(cell.source for cell in cells)
     assert "assert " in text, f"{path.name}: its claims should be asserted in code"
+    assert "plt.show(" not in text, f"{path.name}: show figures with kit.show (it checks them)"
     for cell in cells:
-        tree = ast.parse(_source(cell))
+        tree = ast.parse(cell.source)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("circlesim"):
-                assert node.module == "circlesim", f"{path.name}: imports {node.module}"
                 names = {alias.name for alias in node.names}
-                assert names <= PUBLIC_API, f"{path.name}: imports {names - PUBLIC_API}"
+                if node.module == "circlesim":
+                    assert names <= PUBLIC_API, f"{path.name}: imports {names - PUBLIC_API}"
+                else:  # a layer's public module (circlesim.fit, circlesim.claims, ...)
+                    parts = node.module.split(".")
+                    assert parts[1] in LAYERS and not any(p.startswith("_") for p in parts), (
+                        f"{path.name}: imports {node.module}")
+                    assert not any(n.startswith("_") for n in names), f"{path.name}: {names}"
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    assert not alias.name.startswith("circlesim."), f"{path.name}: {alias.name}"
+                    parts = alias.name.split(".")
+                    assert parts[0] != "circlesim" or (
+                        len(parts) == 1 or parts[1] in LAYERS), f"{path.name}: {alias.name}"
             elif isinstance(node, ast.Attribute):
                 assert not node.attr.startswith("_"), f"{path.name}: private .{node.attr}"
 
 
-def test_notebooks_match_their_generator():
-    generator = NOTEBOOK_DIR / "make_notebooks.py"
-    if not generator.exists():
-        pytest.skip("notebooks are written by hand")
-    _need("nbformat")
-    import subprocess
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_runs_draws_checked_figures_and_matches_the_answer_key(path: Path, tmp_path,
+                                                                      monkeypatch):
+    build = _build()
+    for module in ("nbclient", "ipykernel", "matplotlib", "SALib"):
+        _need(module)
+    import nbclient
 
-    result = subprocess.run([sys.executable, str(generator), "--check"], capture_output=True,
-                            text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
+    notebook = build.read_lesson(path)
+    before = _repo_files()
+    for key, value in build.kernel_environment(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    started = time.perf_counter()
+    try:
+        build.execute(notebook, tmp_path, timeout=240)
+    except nbclient.exceptions.CellExecutionError as error:
+        pytest.fail(f"{path.name} failed:\n{error}", pytrace=False)
+    print(f"{path.name}: {time.perf_counter() - started:.1f} s")
+    assert _repo_files() == before, "a lesson wrote files into the repository"
+
+    shown = build.figures(notebook)
+    assert len(shown) >= 2, f"{path.name} should draw charts, drew {len(shown)}"
+    for facts in shown:
+        assert facts.get("title"), f"{path.name}: an image not shown by kit.show (no title check)"
+        assert facts["uncertainty_artists"] >= 1 and facts["seeds"] >= 20, facts
+
+    fresh = build.answers(notebook)
+    key = build.read_answer_key().get(path.stem, [])
+    problems = build.compare_answers(fresh, key)
+    assert not problems, "\n".join(problems + ["regenerate with scripts/build-lessons"])
+
+
+# --------------------------------------------------------------------------- the toolkit
+def test_mean_ci_is_the_t_interval_and_difference_is_paired():
+    import numpy as np
+    from scipy import stats
+
+    from circlesim import lessons as kit
+
+    values = np.array([3.0, 5.0, 4.0, 6.0, 2.0])
+    est = kit.mean_ci(values)
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(),
+                                 scale=stats.sem(values))
+    assert est.mean == pytest.approx(4.0) and est.low == pytest.approx(low)
+    assert est.high == pytest.approx(high) and est.n == 5
+    assert format(est, ".1f") == f"4.0 (95% CI {low:.1f} to {high:.1f})"
+    # paired: a constant shift has a zero-width interval even if the values vary a lot
+    shift = kit.difference(values * 10 + 1, values * 10)
+    assert shift.mean == pytest.approx(1.0) and shift.high - shift.low == pytest.approx(0.0)
+    assert shift.above_zero and not kit.difference(values, values + 1).above_zero
+    r = kit.ratio(values * 2, values)
+    assert r.mean == pytest.approx(2.0) and r.low == pytest.approx(2.0)
+
+
+def test_show_refuses_figures_without_title_labels_or_band():
+    _need("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from circlesim import lessons as kit
+
+    frame = pd.DataFrame({"step": [0, 1] * 20, "seed": sorted(list(range(20)) * 2),
+                          "members": range(40)})
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_xlabel("day")
+    ax.set_ylabel("members")
+    with pytest.raises(ValueError, match="title"):
+        kit.check_figure(fig)
+    fig, ax = kit.figure("Members")
+    ax.plot([0, 1], [0, 1])
+    kit.labels(ax, "day", "members")
+    with pytest.raises(ValueError, match="uncertainty"):
+        kit.check_figure(fig)
+    fig, ax = kit.figure("Members")
+    kit.band(ax, frame, "members", label="baseline")
+    kit.labels(ax, "day", "mean_engagement")
+    with pytest.raises(ValueError, match="raw name"):
+        kit.check_figure(fig)
+    fig, ax = kit.figure("Members")
+    kit.band(ax, frame, "members", label="baseline")
+    with pytest.raises(ValueError, match="axis label"):
+        kit.check_figure(fig)
+    kit.labels(ax, "day", "members (mean, 95% CI)")
+    assert kit.check_figure(fig)["seeds"] == 20
+    fig, ax = kit.figure("Too few seeds")
+    kit.band(ax, frame[frame.seed < 5], "members")
+    kit.labels(ax, "day", "members")
+    with pytest.raises(ValueError, match="seeds"):
+        kit.check_figure(fig)
+    plt.close("all")
+
+
+def test_answer_key_has_the_lessons_that_record_answers():
+    build = _build()
+    key = build.read_answer_key()
+    stems = {p.stem for p in LESSONS}
+    assert set(key) <= stems, f"answer key lists lessons that do not exist: {set(key) - stems}"
+    with_exercises = [p.stem for p in LESSONS if "kit.answer(" in p.read_text(encoding="utf-8")]
+    for stem in with_exercises:
+        assert key.get(stem), f"{stem} records answers but the answer key has none for it"
+
+
+def test_student_edition_drops_teacher_cells():
+    build = _build()
+    for path in LESSONS:
+        notebook = build.read_lesson(path)
+        student = build.student_edition(notebook)
+        tagged = [c for c in notebook.cells if "teacher" in c.get("metadata", {}).get("tags", [])]
+        assert len(student.cells) == len(notebook.cells) - len(tagged)
+        assert not any("kit.answer(" in c.source for c in student.cells), (
+            f"{path.name}: an answer cell is not tagged teacher")
+
+
+def test_build_command_exists():
+    script = ROOT / "scripts" / "build-lessons"
+    assert script.exists() and os.access(script, os.X_OK)
+    assert "circlesim.lessons.build" in script.read_text()
+
+
+def test_lessons_quote_claims_the_atlas_has():
+    """Every ``kit.atlas_note("id")`` names a claim of the atlas (once the atlas exists)."""
+    import re
+
+    from circlesim import lessons as kit
+
+    data = kit.atlas()
+    if data is None:
+        pytest.skip("circlesim.claims (the atlas) is not installed in this tree yet")
+    known = {claim["id"] for claim in data["claims"]}
+    used = {name for path in LESSONS
+            for name in re.findall(r'atlas_note\("([^"]+)"\)', path.read_text(encoding="utf-8"))}
+    assert used, "the lessons should quote the atlas"
+    assert used <= known, f"lessons quote claims the atlas does not have: {used - known}"

@@ -10,6 +10,7 @@ import sys
 import time
 
 import pyarrow.parquet as pq
+import pytest
 
 from circlesim.sweep import apply_flags, load_results, run_sweep
 
@@ -154,3 +155,25 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     code, _, err = run_cli(["sweep", "--steps", "2", "--seed", "1", "--no-progress",
                             "--scheduler", "http://nope", "--out", str(tmp_path)])
     assert code == 2 and "tcp://HOST:PORT" in err and len(err.strip().splitlines()) == 1
+
+
+def test_dask_worker_that_dies_fails_only_its_own_run(tmp_path):
+    """On Dask too, the run that kills its worker is retried alone and only it is failed."""
+    from dataclasses import replace
+
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    spec = apply_flags(None, grid=["centre_strength=0.2,0.5,0.8"], replications=2, steps=3,
+                       seed=2, sets=[f"{k}={v}" for k, v in SMALL_SET.items()])
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=3, processes=True,
+                                     dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = run_sweep(replace(spec, runner="sweep_test_runners:crashing"), tmp_path,
+                           client=client, progress=False, log=lambda m: None)
+    assert (result.done, result.failed) == (4, 2)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    for info in manifest["runs"].values():
+        assert info["status"] == ("failed" if info["overrides"]["centre_strength"] == 0.5
+                                  else "done"), info

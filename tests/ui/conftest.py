@@ -21,6 +21,21 @@ import harness  # noqa: E402
 
 ARTIFACTS = harness.ARTIFACTS
 
+
+def _no_widget_stacks() -> None:
+    """Outside a server Solara records a stack trace for every widget it creates (to debug
+    orphaned widgets); that is half the time of a ``solara.render`` here. Tests skip it."""
+    try:
+        import types
+
+        import solara.comm
+    except ImportError:
+        return
+    solara.comm.traceback = types.SimpleNamespace(format_stack=lambda *a, **k: [])
+
+
+_no_widget_stacks()
+
 # without the ui extra there is nothing to test here
 collect_ignore_glob = []
 if importlib.util.find_spec("solara") is None:
@@ -57,11 +72,23 @@ def results_dir(tmp_path_factory) -> Path:
     return root
 
 
+ATLAS_FIXTURE = Path(__file__).parent / "fixtures" / "atlas.json"
+
+
 @pytest.fixture(scope="session")
 def ui_server(results_dir):
-    """The app, started as ``circlesim ui`` starts it, on a free port; yields its base URL."""
+    """The app, started as ``circlesim ui`` starts it, on a free port; yields its base URL.
+
+    One server for every browser test; the claims tab reads the packaged atlas
+    (``circlesim.claims.load_atlas()``), or the fixture if this copy has none."""
+    import os
+
+    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir)}
+    if importlib.util.find_spec("circlesim.claims") is None:
+        env["CIRCLESIM_CLAIMS_ATLAS"] = str(ATLAS_FIXTURE)
+    os.environ.pop("CIRCLESIM_CLAIMS_ATLAS", None)
     try:
-        with harness.ui_server({"CIRCLESIM_RESULTS_DIR": str(results_dir)}) as (url, log_path):
+        with harness.ui_server(env) as (url, log_path):
             yield url
             log_text = log_path.read_text()
     except harness.SetupError as exc:
@@ -114,7 +141,7 @@ def new_page(ui_browser, ui_server, request):
     """
     contexts = []
 
-    def make(viewport=None):
+    def make(viewport=None, query: str = ""):
         context = ui_browser.new_context(viewport=viewport or {"width": 1600, "height": 1000},
                                       accept_downloads=True)
         log = RequestLog()
@@ -126,7 +153,7 @@ def new_page(ui_browser, ui_server, request):
         page.set_default_timeout(20_000)
         page.request_log = log
         contexts.append((context, page, log))
-        page.goto(ui_server)
+        page.goto(ui_server + query)
         page.locator(".circlesim-day").wait_for(timeout=60_000)
         return page
 

@@ -51,6 +51,19 @@ def is_local(url: str) -> bool:
 
 
 def free_port() -> int:
+    """A free port on 127.0.0.1: from ``$CIRCLESIM_UI_TEST_PORTS`` ("8800-8899") if set, else
+    any the system gives."""
+    span = os.environ.get("CIRCLESIM_UI_TEST_PORTS", "").strip()
+    if span:
+        lo, _, hi = span.partition("-")
+        for port in range(int(lo), int(hi or lo) + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise SetupError(f"no free port in {span}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

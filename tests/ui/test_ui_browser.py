@@ -40,7 +40,7 @@ def click_step(page, times=1):
 
 
 def pick(page, css: str, option: str):
-    """Choose ``option`` in the v-select with class ``css``."""
+    """Choose ``option`` (the text shown, a preset's title) in the v-select with class ``css``."""
     page.locator(f".{css} .v-select__slot").click()
     menu = page.locator(".menuable__content__active")
     menu.get_by_text(option, exact=True).click()
@@ -80,7 +80,7 @@ def test_choose_scenario_shows_title_and_question(new_page):
     page = new_page()
     scenarios = scenario_names()
     target = scenarios[-1]
-    pick(page, "circlesim-scenario", target.name)
+    pick(page, "circlesim-scenario", target.title)
     page.get_by_text(target.title, exact=True).first.wait_for()
     if target.question:
         page.get_by_text(target.question).first.wait_for()
@@ -126,7 +126,7 @@ def test_reset_returns_to_day_zero(new_page):
 def test_compare_shows_two_runs_stepping_together(new_page):
     page = new_page()
     other = scenario_names()[0]
-    pick(page, "circlesim-compare", other.name)
+    pick(page, "circlesim-compare", other.title)
     page.locator(".circlesim-network-b svg").wait_for()
     assert page.locator(".circlesim-network-a svg").count() == 1
     click_step(page, 2)
@@ -172,6 +172,14 @@ def test_bad_field_value_shows_message_next_to_field(new_page):
         f" .v-messages__message'); return el && el.innerText.includes('{spec.name}'); }}")
     assert spec.name in message.inner_text()
     page.locator(".circlesim-invalid").wait_for()
+    # the number boxes say what is wrong by the box, never a traceback (the server log is
+    # checked for one when the server stops)
+    box = page.locator(".circlesim-stop-day input")
+    for bad in ("inf", "-3", "abc"):
+        box.fill(bad)
+        box.press("Enter")
+        page.locator(".circlesim-stop-day .v-messages__message",
+                     has_text=f"{bad}").wait_for()
     # the page still works with the last valid settings
     click_step(page, 1)
     assert day(page) == 1
@@ -193,3 +201,159 @@ def test_sweep_viewer_draws_confidence_bands(new_page):
     page.locator(".circlesim-tab-sweeps").click()
     page.locator(".circlesim-sweep-chart svg").wait_for()
     assert page.locator(".circlesim-sweep-chart svg polygon").count() == 2  # two scenarios
+
+
+# ------------------------------------------------------------------ classroom controls (#12)
+
+ABOVE_THE_FOLD = [".circlesim-day", ".circlesim-stats", "svg.circlesim-network"]
+
+
+def in_view(page, selector: str, tries: int = 10) -> bool:
+    """Whether the element is entirely inside the viewport. While playing, the drawings are
+    replaced every frame, so a measurement can fall between two frames: try a few times."""
+    size = page.viewport_size
+    for _ in range(tries):
+        try:
+            box = page.locator(selector).first.bounding_box(timeout=2_000)
+        except Exception:  # replaced while measured
+            box = None
+        if box is not None and box["width"] > 0:
+            return (box["x"] >= 0 and box["y"] >= 0
+                    and box["x"] + box["width"] <= size["width"] + 0.5
+                    and box["y"] + box["height"] <= size["height"] + 0.5)
+        page.wait_for_timeout(100)
+    return False
+
+
+def smallest_chart_text(page) -> float:
+    """The smallest chart text as drawn (font size x the SVG's scale), in px."""
+    return page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+        'svg.circlesim-chart')].filter(svg => svg.getBoundingClientRect().width > 0).map(svg => {
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return Math.min(...[...svg.querySelectorAll('text')].map(
+            t => parseFloat(t.getAttribute('font-size')) * scale)); }))""")
+
+
+def font_px(page, selector: str) -> float:
+    return page.evaluate(f"() => parseFloat(getComputedStyle("
+                         f"document.querySelector('{selector}')).fontSize)")
+
+
+CHARTS = [f".circlesim-chart-{c} svg" for c in
+          ("members", "engagement", "reach", "complaints", "cost", "participation")]
+
+
+def test_projector_sizes_presentation_and_narrow_screens(new_page):
+    """One page, resized: at 1280x720 and 1400x900 the day, the headline numbers, the network
+    and two charts are in view while playing, chart text >= 14 px; presentation mode has large
+    type; at 800 px the settings start closed and open beside the results, never over them."""
+    page = new_page({"width": 1280, "height": 720})
+    page.locator(".circlesim-speed button", has_text="max").click()
+    page.locator(".circlesim-play").click()
+    wait_day(page, "d >= 5")
+    for width, height in ((1280, 720), (1400, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        for selector in ABOVE_THE_FOLD:
+            assert in_view(page, selector), (width, selector)
+        assert sum(in_view(page, c) for c in CHARTS) >= 2, width
+        assert smallest_chart_text(page) >= 14, width
+        before = day(page)
+        wait_day(page, f"d > {before}")  # still playing
+    page.locator(".circlesim-pause").click()
+    page.locator(".circlesim-play").wait_for()
+
+    normal = font_px(page, ".circlesim-day")
+    page.locator(".circlesim-present-toggle").click()
+    page.locator(".cs-present").wait_for()
+    assert font_px(page, ".circlesim-day") >= 40 > normal
+    assert font_px(page, ".circlesim-stat .n") >= 36
+    assert not page.locator(".circlesim-settings").is_visible()
+    assert in_view(page, ".circlesim-chart-members svg")
+    page.locator(".circlesim-present-toggle").click()
+    page.locator(".cs-present").wait_for(state="detached")
+
+    page.set_viewport_size({"width": 800, "height": 700})
+    page.wait_for_timeout(300)
+    assert not page.locator(".circlesim-settings").is_visible()
+    assert in_view(page, ".circlesim-day")
+    page.locator(".circlesim-settings-toggle:visible").click()
+    page.locator(".circlesim-settings").wait_for(state="visible")
+    settings = page.locator(".circlesim-settings").bounding_box()
+    main = page.locator(".cs-main").bounding_box()
+    assert settings["x"] + settings["width"] <= main["x"] + 0.5  # beside, not over
+    click_step(page, 1)
+
+
+def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
+    """One session asks for a huge market (refused with a message) and then a big one (built
+    in the background with a busy sign); the other session keeps stepping meanwhile."""
+    first, second = new_page(), new_page()
+    first.locator(".v-expansion-panel-header", has_text="Network").click()
+    market = first.locator(".circlesim-field-market_size input")
+    market.fill("5000000")
+    market.press("Enter")
+    first.locator(".circlesim-form-error", has_text="MB").wait_for()
+    assert "market_size" in first.locator(".circlesim-form-error").inner_text()
+    click_step(second, 2)
+    market.fill("60000")  # within the limit, but a build of a few seconds
+    market.press("Enter")
+    first.locator(".circlesim-busy").wait_for(timeout=10_000)
+    click_step(second, 2)  # the other session keeps stepping during the build
+    assert day(second) == 4
+    first.locator(".circlesim-busy").wait_for(state="detached", timeout=60_000)
+    assert "market_size = 60000" in first.locator(".circlesim-restart").inner_text()
+    click_step(first, 1)
+    first.locator(".circlesim-reset").click()  # a big model is rebuilt in the background too
+    first.locator(".circlesim-restart", has_text="Reset: back to day 0 (was day 1)").wait_for(
+        timeout=60_000)
+    wait_day(first, "d === 0")
+
+
+def test_the_url_reproduces_the_view(new_page, ui_server):
+    page = new_page(query="?preset=mass-media&seed=7&a.share_probability=0.3")
+    assert page.locator(".circlesim-seed input").input_value() == "7"
+    title = next(s.title for s in scenario_names() if s.name == "mass-media")
+    assert title in page.locator(".circlesim-scenario").inner_text()
+    page.locator(".v-expansion-panel-header", has_text="Sharing").click()
+    assert page.locator(".circlesim-field-share_probability input").input_value() == "0.3"
+    page.locator(".circlesim-seed input").fill("8")
+    page.locator(".circlesim-seed input").press("Enter")
+    page.wait_for_function("() => location.search.includes('seed=8')"
+                           " && location.search.includes('a.share_probability=0.3')")
+
+
+def atlas_claims() -> list:
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    if importlib.util.find_spec("circlesim.claims") is None:
+        return json.loads((Path(__file__).parent / "fixtures" / "atlas.json").read_text())[
+            "claims"]
+    from circlesim.claims import load_atlas
+
+    return load_atlas()["claims"]
+
+
+def test_claims_tab_and_show_me(new_page):
+    """Every claim of the atlas is listed; "show me" loads both arms into Compare."""
+    from circlesim.ui.claims_view import arm_texts
+
+    page = new_page()
+    page.locator(".circlesim-tab-claims").click()
+    claims = atlas_claims()
+    page.locator(".cs-claim").first.wait_for()
+    assert page.locator(".cs-claim").count() == len(claims)
+    for claim in claims:
+        assert claim["verdict"] in page.locator(f".circlesim-claim-{claim['id']}").inner_text()
+    # a claim whose arms differ in a setting the app shows
+    claim = next(c for c in claims if arm_texts(c, "a")[1] != arm_texts(c, "b")[1])
+    page.locator(f".circlesim-claim-{claim['id']} .circlesim-show-claim").click()
+    page.locator(".circlesim-network-b svg").wait_for()
+    legend = page.locator(".circlesim-legend").inner_text()
+    name = claim["changed"]["parameter"].replace("_", " ")
+    assert legend.count(name) >= 1, legend  # the arm that differs from the preset names it
+    assert "Loaded the claim" in page.locator(".circlesim-restart").inner_text()
+    # charts carry hover values
+    assert page.locator(".circlesim-chart-members svg title").count() >= 1

@@ -10,7 +10,7 @@ import pytest
 import solara
 
 from circlesim.parameters import PARAMETERS
-from circlesim.ui.app import NO_COMPARE, Simulator
+from circlesim.ui.app import NO_COMPARE, NO_COMPARE_TEXT, Simulator
 from circlesim.ui.forms import grouped_fields
 
 
@@ -22,11 +22,10 @@ def walk(widget):
 
 
 class App:
-    """The simulator rendered inside an AppLayout (so the sidebar's widgets exist)."""
+    """The simulator rendered without a browser (its own header and settings column)."""
 
     def __init__(self):
-        self.box, self.rc = solara.render(solara.AppLayout(children=[Simulator()]),
-                                          handle_error=False)
+        self.box, self.rc = solara.render(Simulator(), handle_error=False)
 
     def by_class(self, css):
         def classes(w):
@@ -41,7 +40,14 @@ class App:
         return found[0]
 
     def button(self, text):
-        found = [w for w in self.rc.find(v.Btn).widgets if text in w.children]
+        import time
+
+        deadline = time.monotonic() + 10  # a play loop may still be finishing
+        while True:
+            found = [w for w in self.rc.find(v.Btn).widgets if text in w.children]
+            if found or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         assert found, f"no button {text!r}"
         return found[0]
 
@@ -62,6 +68,17 @@ class App:
         field = self.field(name)
         field.v_model = text
         field.fire_event("focusout", None)  # the field commits on focus-out or Enter
+
+    def text(self, css) -> str:
+        return " ".join(str(w.children[0]) if w.children else "" for w in self.by_class(css))
+
+    def wait(self, condition, timeout=20.0):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert condition()
 
     def chart(self, key):
         html = self.by_class(f"circlesim-chart-{key}")[0]
@@ -99,7 +116,9 @@ def test_every_ui_parameter_has_a_field_grouped_by_mechanism(app):
 
 def test_help_text_is_shown_with_each_field(app):
     spec = bounded_float()
-    assert app.field(spec.name).messages == [spec.help]
+    app.field(spec.name)
+    param = app.one(f"circlesim-param-{spec.name}")
+    assert spec.help in " ".join(str(w.children) for w in walk(param) if isinstance(w, v.Html))
 
 
 def test_step_and_reset(app):
@@ -164,7 +183,8 @@ def test_scenario_picker_shows_title_and_question(app):
 
     scenarios = list(list_scenarios())
     picker = app.one("circlesim-scenario")
-    assert picker.items == [s.name for s in scenarios]
+    assert [i["value"] for i in picker.items] == [s.name for s in scenarios]
+    assert [i["text"] for i in picker.items] == [s.title for s in scenarios]  # titles shown
     target = scenarios[-1]
     picker.v_model = target.name
     texts = [w.children[0] for w in app.rc.find(v.Html).widgets if w.children
@@ -180,7 +200,7 @@ def test_compare_mode_adds_a_second_run(app):
     from circlesim.scenarios import list_scenarios
 
     compare = app.one("circlesim-compare")
-    assert compare.items[0] == NO_COMPARE
+    assert compare.items[0] == {"text": NO_COMPARE_TEXT, "value": NO_COMPARE}
     compare.v_model = list(list_scenarios())[0].name
     assert app.by_class("circlesim-network-b")
     app.button("Step").click()
@@ -223,11 +243,10 @@ def test_a_model_error_is_shown_not_raised(monkeypatch):
 
     monkeypatch.setattr(Session, "step", broken)
     app.button("Step").click()
-    message = app.one("circlesim-model-error")
-    assert "boom" in str(message.children)
+    assert "boom" in app.text("circlesim-model-error")
     monkeypatch.undo()
     app.button("Reset").click()
-    assert not app.by_class("circlesim-model-error")
+    assert app.text("circlesim-model-error").strip() == ""
     app.button("Step").click()
     assert app.day == 1
 
@@ -244,3 +263,165 @@ def test_network_draws_current_members_only(app):
                   .group(1).replace(",", ""))
     assert nodes == members + 1  # the organiser and the members there are now
     assert "organiser" in svg
+
+
+# ------------------------------------------------------------------ classroom controls (#12)
+
+
+def test_bad_value_keeps_open_groups_and_the_same_field_widget(app):
+    """A bad value shows its message under the field; the open groups stay open and the
+    field is the same widget (so the browser keeps the focus in it)."""
+    spec = bounded_float()
+    app.open_all_groups()
+    panels = app.rc.find(v.ExpansionPanels).widget
+    opened = list(panels.v_model)
+    field = app.field(spec.name)
+    app.type(spec.name, "abc")
+    assert app.field(spec.name) is field  # not re-created
+    assert field.error is True and "abc" in field.messages[0]
+    assert list(app.rc.find(v.ExpansionPanels).widget.v_model) == opened
+    app.type(spec.name, str(spec.high * 10 + 1))
+    assert app.field(spec.name) is field and spec.name in field.messages[0]
+    assert list(app.rc.find(v.ExpansionPanels).widget.v_model) == opened
+
+
+def test_number_boxes_say_what_is_wrong_by_the_box(app):
+    for css in ("circlesim-stop-day", "circlesim-every", "circlesim-run-to", "circlesim-seed"):
+        for bad in ("inf", "-3", "abc", "1e99"):
+            box = app.one(css)
+            box.v_model = bad
+            box.fire_event("focusout", None)
+            box = app.one(css)
+            assert box.error is True, (css, bad)
+            message = box.messages[0]
+            assert "allowed" in message or "expected a whole number" in message, message
+        box.v_model = "1"
+        box.fire_event("focusout", None)
+    app.button("Step").click()  # the page still works
+    assert app.day == 1
+
+
+def test_switching_preset_keeps_edits_that_still_apply_and_says_so(app):
+    from circlesim.ui.forms import scenario_values
+
+    app.type("share_probability", "0.3")
+    app.type("niche_width", "0.03")  # niche-targeting's own value: no longer an edit there
+    app.button("Step").click()
+    app.one("circlesim-scenario").v_model = "niche-targeting"
+    restart = app.text("circlesim-restart")
+    assert "Restarted at day 0 (was day 1)" in restart
+    assert "kept your edits: share_probability" in restart and "niche_width" in restart
+    assert app.day == 0
+    assert app.field("share_probability").v_model == "0.3"
+    assert scenario_values("niche-targeting")["niche_width"] == 0.03
+
+
+def test_compare_keeps_a_and_can_edit_b(app):
+    from circlesim.scenarios import list_scenarios
+
+    app.type("share_probability", "0.3")
+    app.one("circlesim-compare").v_model = list(list_scenarios())[0].name
+    assert "compare on" in app.text("circlesim-restart")
+    assert "Run A keeps its settings" in app.text("circlesim-restart")
+    edit = app.one("circlesim-edit-run")
+    edit.v_model = 1  # edit run B
+    app.type("contagion", "0.2")
+    members = app.chart("members")
+    assert 'data-series="4"' in members
+    assert "run B changed" in app.text("circlesim-restart")
+    legend = app.by_class("circlesim-legend")[0].unsafe_innerHTML
+    assert "share probability 0.3" in legend and "contagion 0.2" in legend
+
+
+def test_run_to_day_and_draw_every_n_days(app):
+    box = app.one("circlesim-run-to")
+    box.v_model = "40"
+    box.fire_event("focusout", None)
+    app.button("Go").click()
+    app.wait(lambda: app.day == 40 and "Ran to day 40" in app.text("circlesim-status"))
+    every = app.one("circlesim-every")
+    every.v_model = "7"
+    every.fire_event("focusout", None)
+    stop = app.one("circlesim-stop-day")
+    stop.v_model = "61"
+    stop.fire_event("focusout", None)
+    app.one("circlesim-speed").v_model = 4  # max
+    app.button("Play").click()
+    app.wait(lambda: "stop day (61)" in app.text("circlesim-status"))
+    assert app.day == 61  # 40 + 3 frames of 7 days, the last cut at the stop day
+    assert 'data-days="61"' in app.chart("members")
+    app.button("Play").click()  # at the stop day Play says why it does not go on
+    app.wait(lambda: "stop day (61)" in app.text("circlesim-status"))
+    assert app.day == 61
+
+
+def test_over_budget_settings_get_a_message_instead_of_a_build(app, monkeypatch):
+    monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "200")
+    app.button("Step").click()
+    app.open_all_groups()
+    app.type("market_size", "2000000")
+    message = app.text("circlesim-form-error")
+    assert "MB" in message and "market_size" in message, message
+    assert app.day == 1  # the last run is kept, nothing was built
+    app.button("Step").click()
+    assert app.day == 2
+
+
+def test_claims_tab_lists_claims_and_show_me_loads_both_arms(monkeypatch):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "atlas.json"
+    monkeypatch.setenv("CIRCLESIM_CLAIMS_ATLAS", str(fixture))
+    app = App()
+    tabs = app.rc.find(v.Tabs).widget
+    tabs.v_model = 1
+    claims = app.by_class("circlesim-show-claim")
+    assert len(claims) == 3
+    text = " ".join(str(w.unsafe_innerHTML) for w in walk(app.box)
+                    if getattr(w, "unsafe_innerHTML", None))
+    for verdict in ("holds robustly", "holds when", "does not hold"):
+        assert verdict in text
+    assert "95% CI -0.1 to 1.7" in text and "when reach_probability &gt;= 0.15" in text
+    claims[1].click()  # one-to-ten: pure-cascade, A little sharing, B much sharing
+    assert tabs.v_model == 0
+    app.wait(lambda: len(app.by_class("circlesim-network-b")) == 1)
+    assert "Loaded the claim" in app.text("circlesim-restart") or app.day == 0
+    legend = app.by_class("circlesim-legend")[0].unsafe_innerHTML
+    assert "share probability 0.05" in legend and "share probability 0.3" in legend
+
+
+def test_claims_tab_without_an_atlas_says_so(monkeypatch):
+    import sys
+
+    monkeypatch.delenv("CIRCLESIM_CLAIMS_ATLAS", raising=False)
+    monkeypatch.setitem(sys.modules, "circlesim.claims", None)  # import fails
+    app = App()
+    app.rc.find(v.Tabs).widget.v_model = 1
+    assert app.by_class("circlesim-no-claims")
+
+
+def test_sweep_viewer_reads_nothing_until_opened(app, monkeypatch):
+    from circlesim.ui import sweeps
+
+    calls = []
+    for name in ("list_sweeps", "describe", "read_sweep", "open_sweep"):
+        original = getattr(sweeps, name)
+        monkeypatch.setattr(sweeps, name,
+                            lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+    app.button("Step").click()
+    app.rc.find(v.Tabs).widget.v_model = 2  # info tab
+    assert calls == []
+    app.rc.find(v.Tabs).widget.v_model = 3
+    assert calls[:1] == ["list_sweeps"]
+
+
+def test_info_tab_explains_every_headline(app):
+    from circlesim.ui.views import HEADLINES
+
+    app.rc.find(v.Tabs).widget.v_model = 2
+    table = app.one("cs-glossary").unsafe_innerHTML
+    for key, _, _ in HEADLINES:
+        assert f"<code>{key}</code>" in table
+    assert "one to ten" in table.lower()
+    app.by_class("circlesim-doc-link")[0].click()
+    assert "ODD" in str(app.one("circlesim-doc").unsafe_innerHTML)[:5000]

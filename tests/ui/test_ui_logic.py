@@ -195,3 +195,124 @@ def test_circlesim_ui_subcommand_is_registered():
 
     args = build_parser().parse_args(["ui", "--port", "9999"])
     assert (args.host, args.port) == ("127.0.0.1", 9999)
+
+
+# ------------------------------------------------------------------ classroom controls (#12)
+
+
+def test_sliders_only_for_bounded_numbers():
+    for spec in PARAMETERS.values():
+        bounds = forms.slider_range(spec)
+        if bounds is None:
+            continue
+        lo, hi, step = bounds
+        assert spec.kind in ("int", "float") and (lo, hi) == (spec.low, spec.high)
+        assert 0 < step <= max((hi - lo) / 100, 1.0 if spec.kind == "int" else 0)
+    assert forms.slider_range(PARAMETERS["market_size"]) is None  # 10 to 10 million: box only
+    assert forms.slider_range(PARAMETERS["share_probability"]) is not None
+
+
+def test_whole_number_boxes_never_raise():
+    assert forms.parse_whole(" 12 ", "stop day") == (12, None)
+    for bad in ("inf", "-3", "abc", "nan", "2.5", "", "1e99"):
+        value, message = forms.parse_whole(bad, "stop day", 0, 1000)
+        assert value is None and message.startswith("stop day") and "whole number" in message
+        assert "\n" not in message
+
+
+def test_edits_carried_to_another_preset_when_they_still_apply():
+    texts = {"share_probability": "0.3", "niche_width": "0.03", "contagion": "x"}
+    kept, names, dropped = forms.carry_edits(texts, "baseline", "niche-targeting")
+    assert kept == {"share_probability": "0.3", "contagion": "x"}  # bad text stays to be fixed
+    assert dropped == ["niche_width"]  # niche-targeting's own value: not an edit any more
+
+
+def test_url_state_round_trip_and_bad_links():
+    query = forms.encode_state("mass-media", 7, "baseline", {"share_probability": 0.3},
+                               {"interaction": True, "contagion": 0.05})
+    state, problems = forms.decode_state(query, ["baseline", "mass-media"])
+    assert problems == []
+    assert (state["preset"], state["seed"], state["compare"]) == ("mass-media", "7", "baseline")
+    assert forms.validate("mass-media", state["a"]).overrides == {"share_probability": 0.3}
+    assert forms.validate("baseline", state["b"]).overrides == {"contagion": 0.05}
+    state, problems = forms.decode_state("preset=nope&a.nope=1&seed=3", ["baseline"])
+    assert state["preset"] is None and state["seed"] == "3" and len(problems) == 2
+
+
+def test_exports_carry_parameters_seed_and_versions():
+    session = Session()
+    session.configure(RunSpec.make("baseline", 3, {"share_probability": 0.3}))
+    session.step(4)
+    frame = pd.read_csv(__import__("io").StringIO(session.a.csv()))
+    assert len(frame) == 5 and (frame["seed"] == 3).all()
+    assert (frame["param_share_probability"] == 0.3).all()
+    assert (frame["param_organiser_posts"] == PARAMETERS["organiser_posts"].default).all()
+    assert "organiser_posts" in frame.columns  # the output column keeps its own name
+    side = json.loads(session.a.sidecar())
+    assert side["preset"] == "baseline" and side["seed"] == 3 and side["day"] == 4
+    assert side["edits"] == {"share_probability": 0.3}
+    assert {"circlesim", "mesa", "numpy", "python"} <= set(side["versions"])
+    members = pd.read_csv(__import__("io").StringIO(session.a.members_csv()))
+    assert list(members.columns) == list(session.a.model.members_frame().columns)
+    assert session.a.csv_filename("members") == "circlesim-baseline-edited-seed3-members.csv"
+
+
+def test_stop_reasons():
+    from circlesim.ui.session import stop_reason
+
+    session = Session()
+    session.configure(RunSpec.make("baseline", 1))
+    session.step(2)
+    assert stop_reason(session, 0) is None and stop_reason(session, 3) is None
+    assert "stop day (2)" in stop_reason(session, 2)
+    session.a.model._rows[-1]["members"] = 0  # as if everybody had left
+    assert "group is empty" in stop_reason(session, 0)
+
+
+def test_memory_budget_message(monkeypatch):
+    from circlesim.ui.session import memory_problem, session_memory_limit
+
+    monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "400")
+    assert session_memory_limit() == 400 * 1024**2
+    assert memory_problem(RunSpec.make("baseline", 1)) is None  # the default fits
+    message = memory_problem(RunSpec.make("baseline", 1, {"market_size": 5_000_000}))
+    assert message and "\n" not in message and "MB" in message
+    monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "abc")  # a bad setting: the default
+    assert session_memory_limit() > 400 * 1024**2
+
+
+def test_chart_hover_titles_give_the_values():
+    svg = line_chart("t", [Series("members", [20, 21, 25]), Series("active", [0, 5, 9])])
+    assert "<title>day 2: members: 25; active: 9</title>" in svg
+    many = line_chart("t", [Series("m", list(range(500)))])
+    assert many.count("<title>") <= 60
+
+
+def test_restart_announcement_names_what_changed():
+    from circlesim.ui.app import describe_restart
+
+    a = RunSpec.make("baseline", 1)
+    text = describe_restart((a, None), (RunSpec.make("baseline", 2, {"contagion": 0.1}),
+                                        RunSpec.make("mass-media", 2)), 37)
+    assert text.startswith("Restarted at day 0 (was day 37)")
+    assert "seed is now 2" in text and "contagion = 0.1" in text and "compare on" in text
+
+
+def test_sweep_viewer_reads_only_needed_columns_and_caps_rows(tmp_path):
+    rows = [dict(run_id=f"r{p}-{r}", scenario="baseline", point=f"p{p}", replication=r, seed=r,
+                 step=s, members=10 * p + r + s, active_members=1.0, posts=2.0,
+                 share_probability=[0.01, 0.04][p], max_members=500, param_organiser_posts=2.0)
+            for p in range(2) for r in range(3) for s in range(50)]
+    folder = tmp_path / "big"
+    folder.mkdir()
+    pd.DataFrame(rows).to_parquet(folder / "runs.parquet", row_group_size=40)
+    info = sweeps.describe("big", tmp_path)
+    assert info.rows == 300
+    assert "param_organiser_posts" not in info.metrics and "max_members" not in info.metrics
+    assert set(info.metrics) == {"members", "active_members", "posts"}
+    runs, _, note = sweeps.read_sweep("big", tmp_path, metric="members")
+    assert "posts" not in runs.columns and "active_members" not in runs.columns
+    assert "max_members" not in runs.columns  # the same in every row group: not read
+    assert "share_probability" in runs.columns and note == ""
+    capped, _, note = sweeps.read_sweep("big", tmp_path, metric="members", limit=120)
+    assert len(capped) == 120 and "300" in note and "120" in note
