@@ -1,12 +1,19 @@
-"""Core speed and memory: circlesim member-steps per second vs Mesa's VirusOnNetwork.
+"""Core speed and memory, side by side with Mesa's VirusOnNetwork in one run.
 
-Runs each case in a fresh subprocess (so peak memory is that case's alone), several times,
-and reports medians. Prints a table and writes ``benchmarks/results/bench_core.json``.
+Every case runs in a fresh subprocess (so its peak memory is its own), after one untimed
+warm-up run in that process (imports, and loading the compiled rules from numba's disk cache,
+are not what a sweep of thousands of runs pays per run). Times are process CPU seconds (robust
+on a shared, loaded machine) and wall seconds; ratios use CPU time. Prints a table and writes
+``benchmarks/results/bench_core.json``.
 
-    .venv/bin/python benchmarks/bench_core.py                 # 1k and 10k members, 365 days
-    .venv/bin/python benchmarks/bench_core.py --sizes 1000 --repeats 1 --days 60   # quick
+    .venv/bin/python benchmarks/bench_core.py            # everything, 5 repeats
+    .venv/bin/python benchmarks/bench_core.py --quick    # fewer repeats, shorter year
 
-Targets (issue 2): >= 7M member-steps/s at 10k members and >= 20x Mesa's example.
+Targets (docs/odd.md §7): a baseline run (set-up + 180 days) >= 10x faster than
+VirusOnNetwork at 500 nodes (set-up + 180 steps, ``layout=None``); 10,000 members held at the
+cap >= 7M member-steps/s and >= 20x VirusOnNetwork at 2,000 nodes; <= 2 KB per member; a
+100,000-member run works; a baseline with a 10^8-person market under 2 GB peak RSS in about
+the time of a 20,000-person one.
 """
 
 from __future__ import annotations
@@ -20,105 +27,173 @@ import sys
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
 
 
-def _circlesim_case(size: int, days: int) -> dict:
-    from circlesim import CommunityModel
-
-    t0 = time.perf_counter()
-    # a group held at its cap in a market ten times its size, with a broad niche so that
-    # joiners keep replacing leavers for the whole year (all mechanisms on, defaults otherwise)
-    model = CommunityModel(rng=1, initial_members=size, max_members=size,
-                           market_size=max(20_000, 10 * size), niche_width=0.3)
-    t1 = time.perf_counter()
-    model.run(days)
-    t2 = time.perf_counter()
-    frame = model.to_frame()
-    member_steps = int(frame["members"].iloc[1:].sum())
-    return {"init_s": t1 - t0, "run_s": t2 - t1, "agent_steps": member_steps,
-            "mean_members": member_steps / days}
+def _rss_bytes() -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
-def _mesa_case(size: int, days: int) -> dict:
-    from mesa.examples import VirusOnNetwork
+def _timed(fn) -> tuple[float, float, object]:
+    w, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.process_time() - c, time.perf_counter() - w, out
 
-    t0 = time.perf_counter()
-    model = VirusOnNetwork(num_nodes=size, rng=1)
-    t1 = time.perf_counter()
+
+def _virus(nodes: int, days: int, seed: int):
+    import functools
+
+    import mesa.examples.basic.virus_on_network.model as virus
+    from mesa.discrete_space import Network
+
+    virus.Network = functools.partial(Network, layout=None)  # no spring layout
+    model = virus.VirusOnNetwork(num_nodes=nodes, rng=seed)
     for _ in range(days):
         model.step()
-    t2 = time.perf_counter()
-    return {"init_s": t1 - t0, "run_s": t2 - t1, "agent_steps": size * days,
-            "mean_members": size}
+    return nodes * days
 
 
-def _child(kind: str, size: int, days: int) -> None:
+def _baseline(days: int, seed: int, **kw):
+    from circlesim import CommunityModel
+
+    model = CommunityModel(rng=seed, **kw)
+    model.run(days)
+    return int(model.to_frame()["members"].iloc[1:].sum())
+
+
+def _at_cap(size: int, days: int, seed: int):
+    from circlesim import CommunityModel
+
+    # a group held at its cap in a market ten times its size, with a broad niche so that
+    # joiners keep replacing leavers (all mechanisms on, defaults otherwise)
+    model = CommunityModel(rng=seed, initial_members=size, max_members=size,
+                           market_size=max(20_000, 10 * size), niche_width=0.3)
+    model.run(days)
+    return int(model.to_frame()["members"].iloc[1:].sum())
+
+
+def _child(case: str, arg: int, days: int, repeats: int) -> dict:
     import resource
 
-    case = _circlesim_case if kind == "circlesim" else _mesa_case
-    result = case(size, days)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
+    fn = {"virus": lambda s: _virus(arg, days, s),
+          "baseline": lambda s: _baseline(days, s, market_size=arg),
+          "at_cap": lambda s: _at_cap(arg, days, s)}[case]
+    before = _rss_bytes()
+    fn(1000)  # warm-up: imports done, compiled rules loaded from the disk cache
+    runs = []
+    for seed in range(repeats):
+        cpu, wall, steps = _timed(lambda: fn(seed))
+        runs.append({"cpu_s": cpu, "wall_s": wall, "agent_steps": steps})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"runs": runs, "peak_rss_bytes": peak, "rss_before_bytes": before}
 
 
-def _run_child(kind: str, size: int, days: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(size), str(days)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _run_child(case: str, arg: int, days: int, repeats: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", case, str(arg), str(days),
+                          str(repeats)], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    runs = result["runs"]
+    result.update(
+        cpu_s=statistics.median(r["cpu_s"] for r in runs),
+        wall_s=statistics.median(r["wall_s"] for r in runs),
+        agent_steps_per_cpu_s=statistics.median(r["agent_steps"] / r["cpu_s"] for r in runs),
+        mean_agents=statistics.median(r["agent_steps"] for r in runs) / days,
+    )
+    return result
+
+
+def _member_bytes(size: int) -> dict:
+    code = f"""
+import json, resource
+from circlesim import CommunityModel
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'): return int(line.split()[1]) * 1024
+CommunityModel(rng=0).run(3)
+before = rss()
+m = CommunityModel(rng=1, initial_members={size}, max_members={size}, market_size={10 * size},
+                   niche_width=0.3)
+m.run(10)
+print(json.dumps({{"members": m.member_count, "bytes": rss() - before}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got["bytes_per_member"] = got["bytes"] / got["members"]
+    return got
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--mesa-repeats", type=int, default=1,
-                        help="repeats of Mesa's example (its O(N^2) graph set-up is slow)")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cap-days", type=int, default=365)
+    parser.add_argument("--quick", action="store_true", help="3 repeats, 120 days at the cap")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, size, days = args.child
-        _child(kind, int(size), int(days))
+        case, arg, days, repeats = args.child
+        print(json.dumps(_child(case, int(arg), int(days), int(repeats))))
         return
+    repeats = 3 if args.quick else args.repeats
+    cap_days = 120 if args.quick else args.cap_days
 
-    rows = []
-    for size in args.sizes:
-        for kind, repeats in (("circlesim", args.repeats), ("mesa VirusOnNetwork", args.mesa_repeats)):
-            runs = []
-            for i in range(repeats):
-                print(f"  {kind} {size:,} x {args.days} days, run {i + 1}/{repeats}",
-                      file=sys.stderr, flush=True)
-                runs.append(_run_child("circlesim" if kind == "circlesim" else "mesa", size,
-                                       args.days))
-            rates = [r["agent_steps"] / r["run_s"] for r in runs]
-            rows.append({
-                "model": kind, "size": size, "days": args.days, "repeats": repeats,
-                "mean_members": statistics.median(r["mean_members"] for r in runs),
-                "init_s_median": statistics.median(r["init_s"] for r in runs),
-                "run_s_median": statistics.median(r["run_s"] for r in runs),
-                "agent_steps_per_s_median": statistics.median(rates),
-                "peak_rss_mb_max": max(r["peak_rss_mb"] for r in runs),
-            })
-    for size in args.sizes:
-        ours = next(r for r in rows if r["size"] == size and r["model"] == "circlesim")
-        theirs = next(r for r in rows if r["size"] == size and r["model"] != "circlesim")
-        ours["ratio_vs_mesa_example"] = (ours["agent_steps_per_s_median"]
-                                         / theirs["agent_steps_per_s_median"])
+    def say(text: str) -> None:
+        print(f"  {text}", file=sys.stderr, flush=True)
 
-    header = (f"{'model':<22}{'size':>8}{'members':>9}{'init s':>9}{'run s':>9}"
-              f"{'M agent-steps/s':>17}{'peak MB':>9}{'x Mesa':>8}")
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        ratio = r.get("ratio_vs_mesa_example")
-        print(f"{r['model']:<22}{r['size']:>8,}{r['mean_members']:>9,.0f}{r['init_s_median']:>9.2f}"
-              f"{r['run_s_median']:>9.2f}{r['agent_steps_per_s_median'] / 1e6:>17.2f}"
-              f"{r['peak_rss_mb_max']:>9.0f}{'' if ratio is None else f'{ratio:>8.1f}'}")
+    rows: dict[str, dict] = {}
+    say("baseline preset, 20,000-person market, set-up + 180 days")
+    rows["baseline"] = _run_child("baseline", 20_000, 180, repeats)
+    say("VirusOnNetwork 500 nodes, set-up + 180 steps")
+    rows["virus_500"] = _run_child("virus", 500, 180, repeats)
+    say(f"10,000 members at the cap, {cap_days} days")
+    rows["cap_10000"] = _run_child("at_cap", 10_000, cap_days, max(1, repeats // 2))
+    say(f"VirusOnNetwork 2,000 nodes, {cap_days} steps")
+    rows["virus_2000"] = _run_child("virus", 2_000, cap_days, max(1, repeats // 2))
+    say("baseline preset, 10^8-person market")
+    rows["baseline_1e8"] = _run_child("baseline", 100_000_000, 180, max(1, repeats // 2))
+    say("100,000 members (memory per member)")
+    member = _member_bytes(100_000)
+
+    ratio_small = rows["virus_500"]["cpu_s"] / rows["baseline"]["cpu_s"]
+    rate = rows["cap_10000"]["agent_steps_per_cpu_s"]
+    ratio_cap = rate / rows["virus_2000"]["agent_steps_per_cpu_s"]
+    big = rows["baseline_1e8"]
+    summary = {
+        "baseline_run_cpu_s": rows["baseline"]["cpu_s"],
+        "virus500_run_cpu_s": rows["virus_500"]["cpu_s"],
+        "ratio_baseline_vs_virus500": ratio_small,
+        "cap10000_member_steps_per_s": rate,
+        "ratio_cap10000_vs_virus2000": ratio_cap,
+        "bytes_per_member_100k": member["bytes_per_member"],
+        "members_100k_run": member["members"],
+        "market_1e8_peak_rss_bytes": big["peak_rss_bytes"],
+        "market_1e8_run_cpu_s": big["cpu_s"],
+        "market_1e8_time_vs_20k": big["cpu_s"] / rows["baseline"]["cpu_s"],
+        "targets": {
+            "ratio_baseline_vs_virus500": 10, "cap10000_member_steps_per_s": 7e6,
+            "ratio_cap10000_vs_virus2000": 20, "bytes_per_member_100k": 2048,
+            "market_1e8_peak_rss_bytes": 2 * 2**30,
+        },
+    }
+    print(f"{'case':<34}{'cpu s':>9}{'wall s':>9}{'agent-steps/cpu s':>19}{'peak MB':>9}")
+    for name, r in rows.items():
+        print(f"{name:<34}{r['cpu_s']:>9.3f}{r['wall_s']:>9.3f}"
+              f"{r['agent_steps_per_cpu_s']:>19,.0f}{r['peak_rss_bytes'] / 2**20:>9.0f}")
+    print(f"baseline vs VirusOnNetwork(500):      {ratio_small:6.1f}x  (target >= 10x)")
+    print(f"10k at cap:                           {rate / 1e6:6.2f}M member-steps/s (target >= 7M)")
+    print(f"10k at cap vs VirusOnNetwork(2000):   {ratio_cap:6.1f}x  (target >= 20x)")
+    print(f"memory per member (100k members):     {member['bytes_per_member']:6.0f} B (target <= 2048)")
+    print(f"10^8 market: peak RSS {big['peak_rss_bytes'] / 2**20:.0f} MB, "
+          f"{big['cpu_s']:.3f} s = {summary['market_1e8_time_vs_20k']:.2f}x a 20k market")
     RESULTS.mkdir(exist_ok=True)
     payload = {"benchmark": "core", "python": platform.python_version(),
                "machine": platform.machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
-               "rows": rows}
+               "repeats": repeats, "summary": summary, "rows": rows, "members_100k": member}
     (RESULTS / "bench_core.json").write_text(json.dumps(payload, indent=2))
     print(f"written {RESULTS / 'bench_core.json'}")
 

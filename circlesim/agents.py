@@ -51,16 +51,23 @@ class Member(Agent):
     complaint_open = _row_property("complaint_open", "Whether a complaint is waiting.", bool)
     tied_to_organiser = _row_property("organiser_tie", "Tied to the organiser.", bool)
 
-    def __init__(self, model: CommunityModel, row: int) -> None:
+    def __init__(self, model: CommunityModel, row: int, unique_id: int | None = None) -> None:
         super().__init__(model)
+        if unique_id is not None:  # the id the model reserved when the member joined
+            self.unique_id = unique_id
         self.row = row
 
     @property
     def cell(self):
         """This member's cell of ``model.network`` (None once it has left)."""
         if self._mesa_cell is None and self.model.member_at(self.row) is self:
-            self.model._sync_network()
+            self.model.network  # brings the network (and this member's cell) up to date
         return self._mesa_cell
+
+    def place(self, cell) -> None:
+        """Put this member on ``cell`` of ``model.network`` (called when the network syncs)."""
+        cell.add_agent(self)
+        self._mesa_cell = cell
 
     def remove(self) -> None:
         """Leave the model; the network drops the cell at its next synchronisation."""

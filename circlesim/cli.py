@@ -78,6 +78,9 @@ def _add_run(sub) -> None:
     run.add_argument("--steps", type=day_count, default=180, metavar="N",
                      help=f"days to simulate, 0 to {MAX_STEPS:,} (default: 180)")
     run.add_argument("--seed", type=non_negative_int, default=0, metavar="S", help="random seed (default: 0)")
+    run.add_argument("--memory-limit", default=None, metavar="SIZE",
+                     help="refuse parameter sets estimated to need more memory, e.g. 2G or "
+                          "500M (default: half the available memory)")
     run.add_argument("--out", metavar="FILE", help="write the daily table to FILE.csv or "
                      "FILE.parquet")
     run.add_argument("--members-out", metavar="FILE", help="also write the per-member table "
@@ -143,7 +146,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     overrides = parse_assignments(args.assignments)
-    model = CommunityModel(scenario=args.scenario, rng=args.seed, **overrides)
+    from .budget import parse_size
+
+    limit = None if args.memory_limit is None else parse_size(args.memory_limit)
+    model = CommunityModel(scenario=args.scenario, rng=args.seed, memory_limit=limit, **overrides)
     interrupted = False
     bar = None
     if not args.quiet:

@@ -1,24 +1,45 @@
 """The market: everybody who could join, their interests and their outside friendships.
 
-The market is not made of agents but of arrays: ``interest[i]`` on a topic circle [0, 1) and a
-friend list per person stored as compressed sparse rows (``indptr``, ``indices``). Friend lists
-are drawn with homophily, so the friends of two members overlap and unique reach is less than
-shares x friends (DESIGN.md §2, "Market"). A real friendship graph can be loaded instead.
+The market is not made of agents. Two kinds exist (docs/odd.md §2, "Market"):
+
+* :class:`LazyMarket` (generated, the default): nobody exists until touched. People are laid
+  out in interest order by id inside each topic cluster, so a person's interest is a function
+  of its id (a stratified quantile of the topic's Gaussian, jittered within its stratum by the
+  person's own random stream); a friend list is drawn on demand from a per-person stream keyed
+  by (market seed, person id). The same seed gives the same market in any touch order, and the
+  memory of a run does not grow with ``market_size`` (up to 10^9 people).
+* :class:`Market` (a loaded ``market_graph``): interests in an array and friend lists as
+  compressed sparse rows (``indptr``, ``indices``), built eagerly as before.
+
+Both answer the same questions: ``interest_of(ids)``, ``gather_friends(people)``,
+``degree_of(ids)``, the niche audience (:class:`Audience`) and the distribution of interest
+match the mass-media arm needs (:meth:`match_histogram`).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Hashable, Sequence
 
 import networkx as nx
 import numpy as np
+from numba import njit
 
+from .kernels import (gaussian_match, laplace, ndtri, next_u64, person_key, poisson, uniform,
+                      uniform_open)
 from .parameters import ParameterError, Parameters
 
-__all__ = ["Market", "circular_distance", "interest_match", "build_market"]
+__all__ = ["Market", "LazyMarket", "Audience", "circular_distance", "interest_match",
+           "build_market", "MATCH_LEVELS"]
+
+#: Levels of interest match the mass-media arm tracks (match rounded to 1/63).
+MATCH_LEVELS = 64
+#: Above this many people per topic a lazy market's match distribution is estimated from this
+#: many stratified quantiles of the topic (exact below): at 64 levels the error is negligible.
+_HISTOGRAM_SAMPLE = 1024
 
 
 def circular_distance(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -38,20 +59,295 @@ def circular_distance(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarra
     return np.minimum(d, 1.0 - d)
 
 
-def interest_match(interest: np.ndarray, centre: float, width: float) -> np.ndarray:
-    """Gaussian match between interests and a niche, 1 at the centre.
+@njit(cache=True)
+def _match_many(a, b, width):
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = gaussian_match(a[i], b[i], width)
+    return out
 
-    ``match = exp(-d^2 / (2 width^2))`` with ``d`` the circular distance: *precision* in the
+
+def interest_match(interest: np.ndarray | float, centre: np.ndarray | float,
+                   width: float) -> np.ndarray:
+    """Gaussian match between interests and a niche (or a post's topic), 1 at the centre.
+
+    ``match = exp(-d^2 / (2 width^2))`` with ``d`` the circular distance
+    (:func:`circlesim.kernels.gaussian_match`, the one implementation): *precision* in the
     source text ("directed demand"): the further a person's interest from the niche, the less
-    likely an exposure converts them.
+    likely an exposure converts them. ``rules.relevance`` is the same function.
     """
-    d = circular_distance(interest, centre)
-    return np.exp(-0.5 * (d / width) ** 2)
+    a, b = np.broadcast_arrays(np.asarray(interest, dtype=float), np.asarray(centre, dtype=float))
+    out = _match_many(np.ascontiguousarray(a).ravel(), np.ascontiguousarray(b).ravel(),
+                      float(width))
+    return out.reshape(a.shape)
 
 
+# ---------------------------------------------------------------- the niche audience
+@dataclass
+class Audience:
+    """The niche audience (people with match >= 0.5): id ranges ``[lo, hi)`` of a lazy market,
+    or an explicit id array of a loaded one. Paid exposures and invitations draw from it."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    ids: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        if self.ids is not None:
+            return int(self.ids.size)
+        return int((self.hi - self.lo).sum())
+
+    def sample(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """``count`` people drawn uniformly, with replacement."""
+        pick = rng.integers(0, self.size, size=count)
+        if self.ids is not None:
+            return self.ids[pick]
+        sizes = self.hi - self.lo
+        ends = np.cumsum(sizes)
+        which = np.searchsorted(ends, pick, side="right")
+        return self.lo[which] + pick - (ends[which] - sizes[which])
+
+    def enumerate(self) -> np.ndarray:
+        """Every person of the audience (only called when it is small)."""
+        if self.ids is not None:
+            return self.ids
+        return np.concatenate([np.arange(a, b, dtype=np.int64)
+                               for a, b in zip(self.lo.tolist(), self.hi.tolist())]
+                              + [np.empty(0, dtype=np.int64)])
+
+
+# ---------------------------------------------------------------- the lazy, generated market
+@njit(cache=True)
+def _topic_of(i, n, topics):
+    return ((i + 1) * topics - 1) // n
+
+
+@njit(cache=True)
+def lazy_interest(seed, n, topics, spread, centre, i):
+    """Interest of person ``i`` of a lazy market: topic ``k`` holds ids
+    ``[floor(k n / T), floor((k + 1) n / T))``; the ``j``-th of its ``s`` people has quantile
+    ``u = (j + v) / s`` (``v`` uniform from the person's stream) of Normal(c_k, spread), taken
+    around the circle: ``x = c_k + spread * Phi^-1(u) mod 1``, ``c_k = centre + k / T``."""
+    k = _topic_of(i, n, topics)
+    start = (k * n) // topics
+    size = ((k + 1) * n) // topics - start
+    rs = np.empty(1, dtype=np.uint64)
+    rs[0] = person_key(seed, i, 0)
+    u = (i - start + uniform_open(rs)) / size
+    x = centre + k / topics
+    if spread > 0:
+        x += spread * ndtri(u)
+    return x % 1.0
+
+
+@njit(cache=True)
+def _lazy_interest_many(seed, n, topics, spread, centre, ids):
+    out = np.empty(ids.shape[0])
+    for q in range(ids.shape[0]):
+        out[q] = lazy_interest(seed, n, topics, spread, centre, ids[q])
+    return out
+
+
+@njit(cache=True)
+def lazy_friend_count(seed, friends_mean, i):
+    """Length of person ``i``'s friend list: Poisson(``friends_mean``) from its stream."""
+    rs = np.empty(1, dtype=np.uint64)
+    rs[0] = person_key(seed, i, 1)
+    return poisson(rs, friends_mean)
+
+
+@njit(cache=True)
+def lazy_friend(seed, n, homophily, scale, i, slot):
+    """Entry ``slot`` of person ``i``'s friend list (random access: the entry has its own
+    counter-based stream). With probability ``homophily`` the person at a Laplace(0, ``scale``)
+    id offset (nearby interest, the offset never 0), else anybody; -1 if the draw is ``i``
+    itself (dropped)."""
+    rs = np.empty(1, dtype=np.uint64)
+    rs[0] = person_key(seed, i, slot + 2)
+    u1 = uniform(rs)
+    u2 = uniform_open(rs)
+    if u1 < homophily:
+        off = np.int64(math.floor(laplace(u2, scale) + 0.5))
+        if off == 0:
+            off = 1
+        j = (i + off) % n
+    else:
+        j = min(np.int64(u2 * n), n - 1)
+    return -1 if j == i else j
+
+
+@njit(cache=True)
+def lazy_friends(seed, n, friends_mean, homophily, scale, i, out):
+    """Write person ``i``'s friend list into ``out``; return its length. Entries are drawn
+    with replacement, so a few repeat (a doubled tie: that friend sees a share twice)."""
+    k = lazy_friend_count(seed, friends_mean, i)
+    m = 0
+    for slot in range(k):
+        j = lazy_friend(seed, n, homophily, scale, i, slot)
+        if j >= 0:
+            out[m] = j
+            m += 1
+    return m
+
+
+@njit(cache=True)
+def _lazy_gather(seed, n, friends_mean, homophily, scale, people):
+    total = 0
+    for q in range(people.shape[0]):
+        total += lazy_friend_count(seed, friends_mean, people[q])
+    friends = np.empty(total, dtype=np.int64)
+    owner = np.empty(total, dtype=np.int64)
+    m = 0
+    for q in range(people.shape[0]):
+        got = lazy_friends(seed, n, friends_mean, homophily, scale, people[q], friends[m:])
+        owner[m:m + got] = q
+        m += got
+    return friends[:m], owner[:m]
+
+
+@njit(cache=True)
+def _lazy_histogram(seed, n, topics, spread, centre, niche_centre, width, sample, levels):
+    """Histogram of match levels over the market (exact, or from ``sample`` stratified points
+    per topic, each standing for its share of the topic) and the sum of matches."""
+    hist = np.zeros(levels)
+    total = 0.0
+    for k in range(topics):
+        start = (k * n) // topics
+        size = ((k + 1) * n) // topics - start
+        if size <= 0:
+            continue
+        if size <= sample:
+            for j in range(size):
+                x = lazy_interest(seed, n, topics, spread, centre, start + j)
+                m = gaussian_match(x, niche_centre, width)
+                hist[int(round(m * (levels - 1)))] += 1.0
+                total += m
+        else:
+            weight = size / sample
+            for j in range(sample):
+                x = centre + k / topics
+                if spread > 0:
+                    x += spread * ndtri((j + 0.5) / sample)
+                m = gaussian_match(x % 1.0, niche_centre, width)
+                hist[int(round(m * (levels - 1)))] += weight
+                total += m * weight
+    return hist, total
+
+
+def _round_counts(hist: np.ndarray, total: int) -> np.ndarray:
+    """Whole counts summing to ``total`` from a fractional histogram (largest remainder)."""
+    base = np.floor(hist).astype(np.int64)
+    short = int(total - base.sum())
+    if short > 0:
+        base[np.argsort(-(hist - base), kind="stable")[:short]] += 1
+    return base
+
+
+class LazyMarket:
+    """A generated market whose people exist only once touched (see the module doc).
+
+    Attributes
+    ----------
+    size : int
+        ``market_size``.
+    seed : int
+        The market's key: with the parameters it determines every person.
+    """
+
+    lazy = True
+    labels = None
+
+    def __init__(self, params: Parameters, rng: np.random.Generator):
+        self.size = int(params.market_size)
+        self.seed = int(rng.integers(0, 2**63))
+        self.topics = int(params.topics)
+        self.spread = float(params.topic_spread)
+        self.centre = float(params.niche_center)
+        self.friends_mean = float(params.friends_mean)
+        self.homophily = float(params.friend_homophily)
+        self.scale = 5.0 * max(self.friends_mean, 1.0)
+
+    def interest_of(self, ids: np.ndarray) -> np.ndarray:
+        """Interests of the people ``ids``."""
+        return _lazy_interest_many(self.seed, self.size, self.topics, self.spread, self.centre,
+                                   np.asarray(ids, dtype=np.int64).ravel())
+
+    def friends_of(self, person: int) -> np.ndarray:
+        """The friends of ``person``: the people who see its shares (directed)."""
+        friends, _ = self.gather_friends(np.array([person], dtype=np.int64))
+        return friends
+
+    def gather_friends(self, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Friends of many people at once: (friends concatenated, owner position)."""
+        return _lazy_gather(self.seed, self.size, self.friends_mean, self.homophily, self.scale,
+                            np.asarray(people, dtype=np.int64))
+
+    def degree_of(self, ids: np.ndarray) -> np.ndarray:
+        _, owner = self.gather_friends(ids)
+        return np.bincount(owner, minlength=np.asarray(ids).size)
+
+    def kernel_args(self) -> tuple:
+        return (self.seed, self.size, self.friends_mean, self.homophily, self.scale)
+
+    def audience(self, centre: float, width: float) -> Audience:
+        """The niche audience (match >= 0.5) as id ranges, one or a few per topic."""
+        from scipy.special import ndtr
+
+        radius = width * math.sqrt(2.0 * math.log(2.0))
+        lo, hi = [], []
+        n, topics = self.size, self.topics
+        for k in range(topics):
+            start, stop = (k * n) // topics, ((k + 1) * n) // topics
+            size = stop - start
+            ck = self.centre + k / topics
+            if self.spread == 0:
+                if float(circular_distance(ck, centre)) <= radius:
+                    lo.append(start)
+                    hi.append(stop)
+                continue
+            span = 40.0 * self.spread  # the quantiles reach about 6 sd at 10^9 people
+            for m in range(math.floor(ck - span - centre - radius) - 1,
+                           math.ceil(ck + span - centre + radius) + 2):
+                a = ndtr((centre + m - radius - ck) / self.spread)
+                b = ndtr((centre + m + radius - ck) / self.spread)
+                ja, jb = int(round(a * size)), int(round(b * size))
+                if jb > ja:
+                    lo.append(start + ja)
+                    hi.append(start + jb)
+        if not lo:  # nobody inside: the whole market
+            lo, hi = [0], [n]
+        return Audience(np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64))
+
+    def match_histogram(self, centre: float, width: float,
+                        gating: bool) -> tuple[np.ndarray, float]:
+        """People per match level (``MATCH_LEVELS`` levels in [0, 1]) and the sum of matches,
+        without materialising the market: exact up to ``_HISTOGRAM_SAMPLE`` people per topic,
+        from that many stratified quantiles of each topic above."""
+        if not gating:
+            counts = np.zeros(MATCH_LEVELS, dtype=np.int64)
+            counts[-1] = self.size
+            return counts, float(self.size)
+        hist, total = _lazy_histogram(self.seed, self.size, self.topics, self.spread,
+                                      self.centre, centre, width,
+                                      _HISTOGRAM_SAMPLE, MATCH_LEVELS)
+        return _round_counts(hist, self.size), float(total)
+
+    def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:
+        """Positions of the given node labels (identity for a generated market)."""
+        idx = np.asarray(labels, dtype=np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= self.size):
+            raise ParameterError(
+                "initial_people",
+                f"initial_people: ids must be from 0 to {self.size - 1}",
+            )
+        return idx
+
+
+# ---------------------------------------------------------------- a loaded market graph
 @dataclass
 class Market:
-    """Arrays describing the outside population.
+    """A loaded market graph, built eagerly.
 
     Attributes
     ----------
@@ -67,6 +363,7 @@ class Market:
     indptr: np.ndarray
     indices: np.ndarray
     labels: list[Hashable] | None = None
+    lazy = False
 
     @property
     def size(self) -> int:
@@ -75,6 +372,12 @@ class Market:
     @property
     def degree(self) -> np.ndarray:
         return np.diff(self.indptr)
+
+    def degree_of(self, ids: np.ndarray) -> np.ndarray:
+        return self.degree[np.asarray(ids, dtype=np.int64)]
+
+    def interest_of(self, ids: np.ndarray) -> np.ndarray:
+        return self.interest[np.asarray(ids, dtype=np.int64)]
 
     def friends_of(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -93,10 +396,23 @@ class Market:
         lengths = self.indptr[people + 1] - starts
         total = int(lengths.sum())
         if total == 0:
-            return np.empty(0, dtype=self.indices.dtype), np.empty(0, dtype=np.int64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         owner = np.repeat(np.arange(len(people)), lengths)
         offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return self.indices[starts[owner] + offsets], owner
+        return self.indices[starts[owner] + offsets].astype(np.int64), owner
+
+    def audience(self, centre: float, width: float) -> Audience:
+        match = interest_match(self.interest, centre, width)
+        ids = np.flatnonzero(match >= 0.5)
+        if ids.size == 0:
+            ids = np.arange(self.size)
+        return Audience(np.empty(0, np.int64), np.empty(0, np.int64), ids=ids)
+
+    def match_histogram(self, centre: float, width: float,
+                        gating: bool) -> tuple[np.ndarray, float]:
+        match = interest_match(self.interest, centre, width) if gating else np.ones(self.size)
+        levels = np.round(match * (MATCH_LEVELS - 1)).astype(np.int64)
+        return np.bincount(levels, minlength=MATCH_LEVELS), float(match.sum())
 
     def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:
         """Positions of the given node labels (identity for a generated market)."""
@@ -133,37 +449,11 @@ def _csr_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarra
 
 
 def draw_interests(n: int, params: Parameters, rng: np.random.Generator) -> np.ndarray:
-    """Interests clustered around ``topics`` evenly spaced centres, one of them the niche."""
+    """Interests clustered around ``topics`` evenly spaced centres, one of them the niche
+    (for a loaded graph whose nodes carry no interest)."""
     centres = (params.niche_center + np.arange(params.topics) / params.topics) % 1.0
     topic = rng.integers(0, params.topics, size=n)
     return (centres[topic] + rng.normal(0.0, params.topic_spread, size=n)) % 1.0
-
-
-def generate_market(params: Parameters, rng: np.random.Generator) -> Market:
-    """Generate a market of ``market_size`` people with homophilous friend lists.
-
-    Each person starts ``Poisson(friends_mean / 2)`` friendships. With probability
-    ``friend_homophily`` the partner is a near neighbour in interest order (rank offset drawn
-    from a Laplace distribution of scale ``friends_mean``), otherwise anyone. Each friendship is
-    mutual, so degrees average ``friends_mean`` and friends of friends overlap.
-    """
-    n = params.market_size
-    interest = draw_interests(n, params, rng)
-    order = np.argsort(interest, kind="stable")
-    rank_of = np.empty(n, dtype=np.int64)
-    rank_of[order] = np.arange(n)
-
-    stubs = rng.poisson(params.friends_mean / 2.0, size=n)
-    src = np.repeat(np.arange(n, dtype=np.int64), stubs)
-    m = src.size
-    local = rng.random(m) < params.friend_homophily
-    offset = np.rint(rng.laplace(0.0, 5.0 * max(params.friends_mean, 1.0), size=m)).astype(np.int64)
-    offset[offset == 0] = 1
-    local_partner = order[(rank_of[src] + offset) % n]
-    random_partner = rng.integers(0, n, size=m)
-    dst = np.where(local, local_partner, random_partner)
-    indptr, indices = _csr_from_edges(n, src, dst)
-    return Market(interest=interest, indptr=indptr, indices=indices)
 
 
 def _read_graph(path: str) -> nx.Graph:
@@ -227,8 +517,8 @@ def market_from_graph(graph: Any, params: Parameters, rng: np.random.Generator) 
     return Market(interest=interest, indptr=indptr, indices=indices, labels=labels)
 
 
-def build_market(params: Parameters, rng: np.random.Generator) -> Market:
-    """The market for a run: the loaded graph if one is given, else a generated one."""
+def build_market(params: Parameters, rng: np.random.Generator) -> Market | LazyMarket:
+    """The market for a run: the loaded graph if one is given, else a lazy generated one."""
     if params.market_graph is not None:
         return market_from_graph(params.market_graph, params, rng)
-    return generate_market(params, rng)
+    return LazyMarket(params, rng)

@@ -1,10 +1,79 @@
-"""Summary statistics used by the daily outputs. Pure functions over arrays."""
+"""Summary statistics used by the daily outputs. Pure functions over arrays.
+
+Each statistic is written once, as a compiled function (``_name``) that the daily record
+(``outputs.day_statistics``) calls inside its single pass, with a plain wrapper for Python
+callers.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-__all__ = ["distinct_count", "first_occurrence", "gini", "degree_centralization", "entropy_bits", "participation_split", "top_share"]
+import numpy as np
+from numba import njit
+
+__all__ = ["distinct_count", "first_occurrence", "gini", "degree_centralization", "entropy_bits",
+           "participation_split", "top_share"]
+
+
+@njit(cache=True)
+def gini_sorted(x):
+    """Gini of values sorted ascending: ``G = sum_i (2i - n - 1) x_(i) / (n sum x)``."""
+    n = x.shape[0]
+    total = 0.0
+    weighted = 0.0
+    for i in range(n):
+        total += x[i]
+        weighted += (2.0 * (i + 1) - n - 1.0) * x[i]
+    if n == 0 or total <= 0:
+        return 0.0
+    return weighted / (n * total)
+
+
+@njit(cache=True)
+def top_share_sorted(x, fraction):
+    """Share of the total held by the top ``fraction`` (at least one) of values sorted
+    ascending."""
+    n = x.shape[0]
+    total = 0.0
+    for i in range(n):
+        total += x[i]
+    if n == 0 or total <= 0:
+        return 0.0
+    k = max(1, int(math.ceil(fraction * n)))
+    top = 0.0
+    for i in range(n - k, n):
+        top += x[i]
+    return top / total
+
+
+@njit(cache=True)
+def centralization_of(d):
+    """Freeman degree centralization ``C = sum_i (d_max - d_i) / ((n - 1)(n - 2))``."""
+    n = d.shape[0]
+    if n < 3:
+        return 0.0
+    return (d.max() * n - d.sum()) / ((n - 1.0) * (n - 2.0))
+
+
+@njit(cache=True)
+def entropy_of(c):
+    """Shannon entropy in bits of a histogram; 0 for an empty one."""
+    total = c.sum()
+    if total <= 0:
+        return 0.0
+    h = 0.0
+    for i in range(c.shape[0]):
+        if c[i] > 0:
+            p = c[i] / total
+            h -= p * math.log2(p)
+    return h
+
+
+@njit(cache=True, inline="always")
+def is_heavy(posts, tenure_days):
+    """A heavy contributor posted at least twice and at least once a week of membership."""
+    return posts >= 2 and posts * 7 >= max(tenure_days, 1)
 
 
 def gini(values: np.ndarray) -> float:
@@ -13,13 +82,7 @@ def gini(values: np.ndarray) -> float:
     ``G = sum_i (2i - n - 1) x_(i) / (n sum x)`` with ``x_(i)`` sorted ascending.
     Returns 0 for an empty or all-zero input.
     """
-    x = np.sort(np.asarray(values, dtype=float))
-    n = x.size
-    total = x.sum()
-    if n == 0 or total <= 0:
-        return 0.0
-    i = np.arange(1, n + 1)
-    return float(np.dot(2 * i - n - 1, x) / (n * total))
+    return float(gini_sorted(np.sort(np.asarray(values, dtype=float))))
 
 
 def degree_centralization(degrees: np.ndarray) -> float:
@@ -28,21 +91,12 @@ def degree_centralization(degrees: np.ndarray) -> float:
     ``C = sum_i (d_max - d_i) / ((n - 1)(n - 2))``: 1 for a star, 0 when all degrees are
     equal (Freeman 1978). Returns 0 for fewer than three nodes.
     """
-    d = np.asarray(degrees, dtype=float)
-    n = d.size
-    if n < 3:
-        return 0.0
-    return float((d.max() * n - d.sum()) / ((n - 1) * (n - 2)))
+    return float(centralization_of(np.asarray(degrees, dtype=float)))
 
 
 def entropy_bits(counts: np.ndarray) -> float:
     """Shannon entropy in bits of a histogram; 0 for an empty one."""
-    c = np.asarray(counts, dtype=float)
-    total = c.sum()
-    if total <= 0:
-        return 0.0
-    p = c[c > 0] / total
-    return float(-(p * np.log2(p)).sum())
+    return float(entropy_of(np.asarray(counts, dtype=float)))
 
 
 def participation_split(posts: np.ndarray, tenure_days: np.ndarray) -> tuple[float, float, float]:
@@ -51,6 +105,7 @@ def participation_split(posts: np.ndarray, tenure_days: np.ndarray) -> tuple[flo
     Lurkers never posted; heavy contributors posted at least once a week of membership on
     average (and at least twice); contributors are the rest.
     """
+    posts = np.asarray(posts)
     n = posts.size
     if n == 0:
         return 0.0, 0.0, 0.0
@@ -61,12 +116,7 @@ def participation_split(posts: np.ndarray, tenure_days: np.ndarray) -> tuple[flo
 
 def top_share(values: np.ndarray, fraction: float = 0.01) -> float:
     """Share of the total held by the top ``fraction`` of holders (at least one holder)."""
-    x = np.asarray(values, dtype=float)
-    total = x.sum()
-    if x.size == 0 or total <= 0:
-        return 0.0
-    k = max(1, int(np.ceil(fraction * x.size)))
-    return float(np.partition(x, x.size - k)[x.size - k:].sum() / total)
+    return float(top_share_sorted(np.sort(np.asarray(values, dtype=float)), fraction))
 
 
 def distinct_count(values: np.ndarray) -> int:

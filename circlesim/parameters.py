@@ -194,7 +194,7 @@ PARAMETERS: dict[str, ParamSpec] = {
            "people", 1, 10_000_000, origin="WeChat group limit of 500 (source text)"),
         _p("market_size", 20_000, "int", "network",
            "Potential members outside the group (ignored when a market graph is loaded).",
-           "people", 10, 10_000_000, origin="assumed (DESIGN.md)"),
+           "people", 10, 1_000_000_000, origin="assumed (DESIGN.md)"),
         _p("friends_mean", 100.0, "float", "network",
            "Mean number of outside friends each person has (the 'circle of friends').",
            "people", 1, 5_000, origin="source text: 100 people in a WeChat circle"),
@@ -520,21 +520,101 @@ def _unknown_key(key: str, known: Iterator[str] | None = None) -> ParameterError
     return ParameterError(key, f"unknown parameter {key!r}{hint}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, eq=False)
 class Parameters:
     """A validated, immutable set of parameter values (every key of :data:`PARAMETERS`).
 
-    Read values as attributes (``params.share_probability``). Build with
-    :meth:`from_mapping`; derive a changed copy with :meth:`replace`.
+    Read values as typed attributes (``params.share_probability``; the annotations below are
+    checked against :data:`PARAMETERS` by a test). Build with :meth:`from_mapping`; derive a
+    changed copy with :meth:`replace`. ``values`` is the same as a plain dict.
     """
 
-    values: Mapping[str, Any] = field(default_factory=_build_defaults)
+    initial_members: int
+    max_members: int
+    market_size: int
+    friends_mean: float
+    friend_homophily: float
+    topics: int
+    topic_spread: float
+    niche_center: float
+    niche_width: float
+    interest_gating: bool
+    centre_strength: float
+    member_ties: int
+    broadcast: bool
+    initial_people: tuple[int, ...] | None
+    market_graph: Any
+    interaction: bool
+    visit_floor: float
+    activity_sigma: float
+    post_rate: float
+    organiser_posts: float
+    reply_probability: float
+    reply_reward: float
+    newcomer_days: int
+    relevance_width: float
+    contagion: float
+    campaign_tone: float
+    engagement_decay: float
+    initial_engagement: float
+    problem_probability: float
+    answer_capacity: int
+    answer_delay: int
+    member_help: float
+    answer_lift: float
+    complaint_leave_risk: float
+    share_probability: float
+    share_once: bool
+    reach_probability: float
+    join_probability: float
+    seeding_budget: float
+    cost_per_seeded_exposure: float
+    leave_rate: float
+    inactive_days: int
+    organiser_stops_at: int
+    pruning: bool
+    prune_interval: int
+    prune_fraction: float
+    prune_threshold: float
+    value_window: int
+    invite_acceptance: float
+    cost_per_post: float
+    cost_per_answer: float
+    cost_per_invite: float
+    daily_fixed_cost: float
+    media_cpm: float
+    media_conversion: float
+    media_imitation: float
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    organiser_hours: float
+    hours_per_post: float
+    hours_per_answer: float
+    hours_per_invite: float
+    hours_per_tie: float
+    cost_per_hour: float
+    reading_capacity: float
+    overload_leave_risk: float
+    irrelevance_leave_risk: float
+    answer_signal: float
+    recovery_paradox: float
+    values: dict[str, Any]
+
+    def __init__(self, values: Mapping[str, Any] | None = None):
+        values = _build_defaults() if values is None else dict(values)
+        object.__setattr__(self, "values", values)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parameters) and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Parameters({self.changed()!r})"
+
+    def __reduce__(self):
+        return (Parameters, (self.values,))
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Parameters:

@@ -1,39 +1,52 @@
-"""The rules of a day, one pure function per step, vectorised over member arrays.
+"""The rules of a day, one function per mechanism, compiled loops over the member arrays.
 
-Each function takes arrays and a numpy ``Generator`` and returns new arrays; none touches the
-model. ``CommunityModel.step`` (model.py) calls them in the order of DESIGN.md §3 and writes the
-results back. The docstrings name the source claim each rule models (``S1``: "community
-marketing meaning"; ``S2``: "social marketing characteristics", both in ``shared/seeds``) and
-its equation. Probabilities that combine several independent chances use
-``1 - (1 - p)^k``; engagement ``e`` is always kept in [0, 1].
+Each function takes arrays, parameter values and a random stream ``rs`` (a one-``uint64``
+state owned by the model, see ``kernels.py``) and returns new arrays or counts; none touches
+the model. Where a rule changes member state in place (a complaint opened, a complaint
+answered) its docstring says so under **Updates**. ``CommunityModel.step`` (model.py) calls them
+in the order of docs/odd.md §3 and does the bookkeeping. The docstrings name the source claim
+each rule models (``S1``: "community marketing meaning"; ``S2``: "social marketing
+characteristics", quoted in docs/odd.md §1) and its equation. Probabilities that combine several
+independent chances use ``1 - (1 - p)^k``; engagement ``e`` is always kept in [0, 1].
+
+The functions are compiled with numba (``@njit(cache=True)``): written as plain loops, one pass
+over the members each, so a day of a small group costs microseconds, not a thousand numpy calls.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
-from .market import Market, circular_distance
-from .metrics import first_occurrence
+from .kernels import (EXPOSED, FORMER, MEMBER, binomial, binomial_small, gaussian_match, normal,
+                      poisson, table_or, uniform)
+from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
     "draw_problems",
     "draw_visits",
     "draw_member_posts",
+    "organiser_posting",
     "read_and_reply",
+    "read_and_reply_members",
     "ReadResult",
     "update_engagement",
-    "member_answers",
+    "engagement_after",
+    "answer_complaints",
     "organiser_answers",
+    "answer_lift",
     "draw_sharers",
     "spread_shares",
+    "paid_exposures",
     "recruit",
+    "admit_up_to_cap",
+    "new_member_draws",
     "draw_leavers",
-    "select_pruned",
-    "pick_homophilous_ties",
-    "relevance",
-    "media_adoption",
+    "draw_leavers_members",
+    "leave_probability",
     "allocate_attention",
     "tie_attention",
     "organiser_replies",
@@ -42,53 +55,77 @@ __all__ = [
     "restore_after_answer",
     "answer_tone",
     "NEUTRAL_TONE",
+    "select_pruned",
+    "draw_invitations",
+    "accept_invitations",
+    "pick_homophilous_ties",
+    "choose_founders",
+    "relevance",
+    "media_adoption",
 ]
+
+#: Topic relevance ``exp(-d^2 / (2 w^2))`` of a post with topic ``b`` to a reader ``a``: the
+#: same Gaussian as a person's interest match with the niche (one function, two names;
+#: compiled code calls :func:`circlesim.kernels.gaussian_match`).
+relevance = interest_match
 
 #: Tone of a post that is neither negative nor positive (tone scale 0 negative .. 1 positive).
 NEUTRAL_TONE = 0.5
 
 
-def relevance(a: np.ndarray, b: np.ndarray | float, width: float) -> np.ndarray:
-    """Topic relevance ``exp(-d^2 / (2 w^2))`` of a post with topic ``b`` to a reader ``a``."""
-    d = circular_distance(a, b)
-    return np.exp(-0.5 * (d / width) ** 2)
-
-
 # ---------------------------------------------------------------- 1. problems
-def draw_problems(can_complain: np.ndarray, probability: float, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_problems(alive, complaint_open, complaint_since, complaint_baseline, engagement, n, t,
+                  probability, rs):
     """Step 1 — members hit a product or service problem and post a complaint.
 
     S1 advantage three ("when the user product or service project has a problem").
+    Each alive member without an open complaint opens one with probability ``p``
+    (``problem_probability``): ``new = U < p``.
 
-    Parameters
-    ----------
-    can_complain : bool ndarray
-        Alive members with no complaint open.
-    probability : float
-        Daily problem probability ``p``.
+    Updates
+    -------
+    complaint_open, complaint_since, complaint_baseline : the new complaints, opened on day
+        ``t``, and the complainer's engagement just before.
 
     Returns
     -------
-    bool ndarray
-        New complaints: ``can_complain & (U < p)``.
+    int
+        Complaints opened today.
     """
-    return can_complain & (rng.random(can_complain.shape[0]) < probability)
+    new = 0
+    if probability <= 0:
+        return 0
+    for i in range(n):
+        if alive[i] and not complaint_open[i] and uniform(rs) < probability:
+            complaint_open[i] = True
+            complaint_since[i] = t
+            complaint_baseline[i] = engagement[i]
+            new += 1
+    return new
 
 
 # ---------------------------------------------------------------- 2. posting
-def draw_visits(engagement: np.ndarray, alive: np.ndarray, floor: float,
-                rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_visits(engagement, alive, n, floor, rs):
     """Step 2a — who opens the group today.
 
     ``P(visit) = f + (1 - f) e``: engaged members come back; disengaged ones drift away
     (long absence later counts as gone, step 8).
+
+    Returns
+    -------
+    bool ndarray, shape (n,)
     """
-    p = floor + (1.0 - floor) * engagement
-    return alive & (rng.random(engagement.shape[0]) < p)
+    visited = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if alive[i]:
+            visited[i] = uniform(rs) < floor + (1.0 - floor) * engagement[i]
+    return visited
 
 
-def draw_member_posts(activity: np.ndarray, engagement: np.ndarray, visited: np.ndarray,
-                      post_rate: float, rng: np.random.Generator) -> np.ndarray:
+@njit(cache=True)
+def draw_member_posts(activity, engagement, visited, n, post_rate, rs):
     """Step 2b — members post (S2 §1, multi-directional interaction: members "release
     information themselves").
 
@@ -98,13 +135,24 @@ def draw_member_posts(activity: np.ndarray, engagement: np.ndarray, visited: np.
 
     Returns
     -------
-    int ndarray
+    int ndarray, shape (n,)
         Posts per member today (0 for members who did not visit).
     """
-    posts = np.zeros(activity.shape[0], dtype=np.int64)
-    idx = np.flatnonzero(visited)
-    posts[idx] = rng.poisson(post_rate * activity[idx] * engagement[idx])
+    posts = np.zeros(n, dtype=np.int64)
+    if post_rate <= 0:
+        return posts
+    for i in range(n):
+        if visited[i]:
+            posts[i] = poisson(rs, post_rate * activity[i] * engagement[i])
     return posts
+
+
+@njit(cache=True)
+def organiser_posting(posts_per_day, rs):
+    """Step 2c — the organiser's posts today: the whole part of ``organiser_posts``, plus one
+    more with probability equal to its fractional part (so the mean is exact)."""
+    whole = math.floor(posts_per_day)
+    return int(whole) + (1 if uniform(rs) < posts_per_day - whole else 0)
 
 
 # ---------------------------------------------------------------- 3. reading, replying
@@ -119,6 +167,749 @@ class ReadResult:
     organiser_replies_received: int
 
 
+@njit(cache=True)
+def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
+                    tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                    niche_center, reply_probability, relevance_width, interaction, read_share,
+                    rs):
+    seen = np.zeros(n)
+    tone_sum = np.zeros(n)
+    replies_made = np.zeros(n, dtype=np.int64)
+    replies_received = np.zeros(n, dtype=np.int64)
+    for s in range(n):
+        complaint = interaction and complaint_open[s] and alive[s]
+        answered = interaction and resolved_tone[s] > 0
+        items = posts[s] + (1 if complaint else 0) + (1 if answered else 0)
+        if items == 0:
+            continue
+        tone = posts[s] * engagement[s] + (resolved_tone[s] if answered else 0.0)
+        for slot in range(tie_count[s]):
+            r = ties[s, slot]
+            if r < 0 or not alive[r] or not visited[r]:
+                continue
+            if read_share < 1.0 and uniform(rs) >= read_share:
+                continue  # overload: this source's messages went unread
+            seen[r] += items
+            tone_sum[r] += tone
+            if posts[s] > 0 and reply_probability > 0:
+                p = min(1.0, reply_probability * engagement[r]
+                        * gaussian_match(interest[r], interest[s], relevance_width))
+                k = binomial_small(rs, posts[s], p)
+                replies_made[r] += k
+                replies_received[s] += k
+    organiser_received = 0
+    if organiser_posts > 0:
+        for r in range(n):
+            if alive[r] and visited[r] and (attended[r] or broadcast):
+                if read_share < 1.0 and uniform(rs) >= read_share:
+                    continue
+                seen[r] += organiser_posts
+                tone_sum[r] += organiser_posts * campaign_tone
+                if reply_probability > 0:
+                    p = min(1.0, reply_probability * engagement[r]
+                            * gaussian_match(interest[r], niche_center, relevance_width))
+                    k = binomial_small(rs, organiser_posts, p)
+                    replies_made[r] += k
+                    organiser_received += k
+    return seen, tone_sum, replies_made, replies_received, organiser_received
+
+
+def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, attended, broadcast,
+                           ties, tie_count, visited, engagement, interest, organiser_posts,
+                           campaign_tone, niche_center, reply_probability, relevance_width,
+                           interaction, read_share, rs) -> ReadResult:
+    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
+    S2 §1 multi-directional interaction).
+
+    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
+    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
+    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
+    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
+    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
+    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
+    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
+    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
+    source's items (and the organiser's batch) only with probability ``read_share``
+    (:func:`read_share`). :func:`read_and_reply` is the same rule over edge lists.
+
+    Returns
+    -------
+    ReadResult
+    """
+    return ReadResult(*_read_and_reply(
+        n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties, tie_count,
+        visited, engagement, interest, organiser_posts, campaign_tone, niche_center,
+        reply_probability, relevance_width, interaction, read_share, rs))
+
+
+# ---------------------------------------------------------------- 4. emotional contagion
+@njit(cache=True, inline="always")
+def engagement_after(e, seen, tone_sum, replies_received, newcomer, contagion, reply_reward,
+                     decay):
+    """One member's engagement after today (see :func:`update_engagement`)."""
+    if contagion > 0 and seen != 0:
+        e += (1.0 - (1.0 - contagion) ** seen) * (tone_sum / seen - e)
+    if reply_reward > 0 and replies_received != 0:
+        rr = min(1.0, reply_reward * (2.0 if newcomer else 1.0))
+        e += (1.0 - (1.0 - rr) ** replies_received) * (1.0 - e)
+    e *= 1.0 - decay
+    return min(max(e, 0.0), 1.0)
+
+
+@njit(cache=True)
+def update_engagement(engagement, seen, tone_sum, replies_received, newcomer, contagion,
+                      reply_reward, decay):
+    """Step 4 — emotional contagion, reply reward and decay (S2 §3, emotional marketing:
+    "people are infected").
+
+    With ``n`` posts seen of mean tone ``tau``, ``k`` replies received and newcomer factor
+    ``m`` (2 for newcomers, else 1)::
+
+        e' = e + (1 - (1 - c)^n) (tau - e)           # contagion, small per exposure
+        e' = e' + (1 - (1 - min(1, m rr))^k) (1 - e')  # a reply received lifts the poster
+        e' = (1 - d) e'                               # daily decay
+
+    Kramer et al. (2014) found the per-exposure effect small (d about 0.02): ``c`` defaults
+    to 0.02.
+
+    Returns
+    -------
+    ndarray
+        The new engagement of every row (a new array).
+    """
+    e = engagement.copy()
+    for i in range(e.shape[0]):
+        e[i] = engagement_after(e[i], seen[i], tone_sum[i], replies_received[i], newcomer[i],
+                                contagion, reply_reward, decay)
+    return e
+
+
+# ---------------------------------------------------------------- 5. complaints
+@njit(cache=True)
+def organiser_answers(open_since, today, capacity, delay):
+    """Step 5b — the organiser answers up to ``capacity`` complaints, oldest first, once they
+    are at least ``delay`` days old (S1 advantage three: "rapid response is very easy to get
+    customer recognition").
+
+    Parameters
+    ----------
+    open_since : int ndarray
+        Day each still-open complaint was posted.
+
+    Returns
+    -------
+    ndarray
+        Positions (into ``open_since``) of the complaints answered.
+    """
+    if capacity <= 0 or open_since.shape[0] == 0:
+        return np.empty(0, dtype=np.int64)
+    ready = np.flatnonzero(today - open_since >= delay)
+    if ready.shape[0] > capacity:
+        oldest = np.argsort(open_since[ready], kind="mergesort")[:capacity]
+        ready = ready[oldest]
+    return ready
+
+
+@njit(cache=True, inline="always")
+def answer_lift(e, before, lift, paradox):
+    """Step 5c — an answered complainer's engagement (:func:`restore_after_answer`):
+    ``e' = clip(e + lift (e0 - e)^+ + pi (1 - e0), 0, 1)``, ``e0`` the engagement before the
+    problem, ``pi`` = ``recovery_paradox``."""
+    return min(max(e + lift * max(before - e, 0.0) + paradox * (1.0 - before), 0.0), 1.0)
+
+
+@njit(cache=True)
+def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_baseline,
+                      engagement, visited, ties, tie_count, interaction, member_help,
+                      organiser_active, capacity, delay, lift, paradox, signal, resolved_tone,
+                      answers_by, rs):
+    """Step 5 — open complaints are answered: first by members, then by the organiser.
+
+    5a (S2 §4, self-running; S1 advantage three: "a short period of time through the community
+    to solve"): each visiting neighbour ``h`` of an open complaint answers it with probability
+    ``beta e_h`` (``beta`` = ``member_help``); the complaint is solved when at least one does,
+    i.e. with probability ``1 - prod_h (1 - beta e_h)``. 5b: :func:`organiser_answers` for
+    the rest. 5c: :func:`answer_lift` for every answered complainer.
+
+    Updates
+    -------
+    complaint_open, engagement : answered complaints close and lift their complainer.
+    resolved_tone : reset, then :func:`answer_tone` of the complaints answered today (read
+        tomorrow, step 3).
+    answers_by : +1 for every member answer, at the answering member's row.
+
+    Returns
+    -------
+    (answered, by members, by the organiser, sum of the answered complaints' ages)
+    """
+    resolved_tone[:] = 0.0
+    open_rows = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if complaint_open[i] and alive[i]:
+            open_rows[m] = i
+            m += 1
+    open_rows = open_rows[:m]
+    solved = np.zeros(m, dtype=np.bool_)
+    if interaction and member_help > 0:
+        for q in range(m):
+            c = open_rows[q]
+            for slot in range(tie_count[c]):
+                h = ties[c, slot]
+                if h < 0 or not alive[h] or not visited[h]:
+                    continue
+                if uniform(rs) < member_help * engagement[h]:
+                    solved[q] = True
+                    answers_by[h] += 1
+    by_members = 0
+    for q in range(m):
+        if solved[q]:
+            by_members += 1
+    by_organiser = 0
+    if organiser_active:
+        waiting = np.flatnonzero(~solved)
+        picked = organiser_answers(complaint_since[open_rows[waiting]], t, capacity, delay)
+        by_organiser = picked.shape[0]
+        for q in picked:
+            solved[waiting[q]] = True
+    delays = 0
+    for q in range(m):
+        if solved[q]:
+            c = open_rows[q]
+            complaint_open[c] = False
+            engagement[c] = answer_lift(engagement[c], complaint_baseline[c], lift, paradox)
+            resolved_tone[c] = NEUTRAL_TONE + signal / (1.0 + max(t - complaint_since[c], 0))
+            delays += t - complaint_since[c]
+    return by_members + by_organiser, by_members, by_organiser, delays
+
+
+# ---------------------------------------------------------------- 6. sharing outside
+@njit(cache=True)
+def draw_sharers(engagement, visited, alive, shared_once, n, share_probability, share_once, rs):
+    """Step 6a — members share a post to their outside friends (S2 §1: members "spread share
+    information"; S2 §3: infected members grow the group).
+
+    ``P(share) = min(1, s 2e)`` for visiting members: equal to ``s`` at engagement 0.5 and
+    rising with engagement. With ``share_once`` (the independent-cascade setting) every member
+    shares exactly once, on its first day after joining (**updates** ``shared_once``).
+
+    Returns
+    -------
+    int ndarray
+        Rows of today's sharers, ascending.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if share_once:
+            if alive[i] and not shared_once[i]:
+                shared_once[i] = True
+                out[k] = i
+                k += 1
+        elif visited[i] and uniform(rs) < min(1.0, share_probability * 2.0 * engagement[i]):
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scale, indptr,
+                  indices, reach_probability, rs):
+    """Step 6b — a share reaches each of the sharer's outside friends independently with
+    probability ``q`` = ``reach_probability`` (S2 advantage one: "500 people in the group and
+    100 people in a person's circle of friends ... how much exposure").
+
+    Exposures are ``sum_i Binomial(k_i, q)``; with ``q = 1`` exactly ``sum_i k_i``. Friends of
+    different sharers overlap (homophily), so unique reach is less. The entries reached are
+    found by geometric skips (gap ``floor(log U / log(1 - q))``), so a share costs ``q k``, not
+    ``k``: a lazy market draws only those entries of the friend list (``market.lazy_friend``);
+    a loaded one reads them from its CSR rows.
+
+    Returns
+    -------
+    exposed : ndarray
+        Market people reached, one entry per exposure.
+    by : ndarray
+        For each exposure, its sharer's position in ``sharer_people``.
+    """
+    if reach_probability <= 0.0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    log_miss = math.log1p(-reach_probability) if reach_probability < 1.0 else 0.0
+    cap = 16
+    exposed = np.empty(cap, dtype=np.int64)
+    by = np.empty(cap, dtype=np.int64)
+    m = 0
+    for q in range(sharer_people.shape[0]):
+        p = sharer_people[q]
+        k = lazy_friend_count(seed, friends_mean, p) if lazy else indptr[p + 1] - indptr[p]
+        slot = -1
+        while True:
+            if reach_probability >= 1.0:
+                slot += 1
+            else:
+                slot += 1 + int(math.floor(math.log(1.0 - uniform(rs)) / log_miss))
+            if slot >= k:
+                break
+            j = lazy_friend(seed, size, homophily, scale, p, slot) if lazy \
+                else indices[indptr[p] + slot]
+            if j < 0:
+                continue
+            if m == cap:
+                cap *= 2
+                exposed = _grown(exposed, cap)
+                by = _grown(by, cap)
+            exposed[m] = j
+            by[m] = q
+            m += 1
+    return exposed[:m], by[:m]
+
+
+@njit(cache=True)
+def _grown(a, cap):
+    b = np.empty(cap, dtype=a.dtype)
+    b[:a.shape[0]] = a
+    return b
+
+
+@njit(cache=True)
+def paid_exposures(budget, cost, lo, hi, ids, rs):
+    """Step 6c — paid seeding: ``budget / cost`` exposures a day (the fractional part as a
+    coin flip), each on a person drawn uniformly from the niche audience (id ranges
+    ``[lo, hi)`` of a lazy market, or the ids of a loaded one).
+
+    Returns
+    -------
+    ndarray
+        Market people reached by paid exposures.
+    """
+    budgeted = budget / cost
+    count = int(math.floor(budgeted))
+    if uniform(rs) < budgeted - count:
+        count += 1
+    out = np.empty(count, dtype=np.int64)
+    if ids.shape[0] > 0:
+        for q in range(count):
+            out[q] = ids[min(int(uniform(rs) * ids.shape[0]), ids.shape[0] - 1)]
+        return out
+    ends = np.cumsum(hi - lo)
+    total = ends[-1]
+    for q in range(count):
+        x = min(int(uniform(rs) * total), total - 1)
+        w = np.searchsorted(ends, x, side="right")
+        out[q] = lo[w] + x - (ends[w] - (hi[w] - lo[w]))
+    return out
+
+
+# ---------------------------------------------------------------- 7. recruiting
+@njit(cache=True)
+def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, centre, interest,
+            gating, niche_center, niche_width, join_probability, rs):
+    """Step 7 — an exposed outsider joins with probability ``j * match(x)`` (S1 §3,
+    precision: "directed demand, interpersonal trust"; S1 §4, "one to ten, ten to a hundred").
+
+    Every exposure is an independent chance; only people who were never members may join; a
+    person reached several times joins if any succeeds, and is credited to one successful
+    sharer chosen at random. ``match`` is the Gaussian niche match of the person's interest
+    (1 with ``gating`` off).
+
+    Updates
+    -------
+    keys, flags, count : the table of touched people: every exposed person is marked
+        ``EXPOSED`` (the caller reserved room).
+
+    Returns
+    -------
+    joiners : ndarray
+        Distinct market ids of the people who decided to join, ascending.
+    recruiter_pos : ndarray
+        For each joiner, the exposure's ``by`` (its recruiter among the sharers).
+    fresh : int
+        People exposed today for the first time ever (unique reach gained).
+    """
+    m = exposed.shape[0]
+    hit_person = np.empty(m, dtype=np.int64)
+    hit_by = np.empty(m, dtype=np.int64)
+    h = 0
+    fresh = 0
+    for q in range(m):
+        person = exposed[q]
+        old = table_or(keys, flags, count, person, np.uint8(EXPOSED))
+        if (old & EXPOSED) == 0:
+            fresh += 1
+        if (old & (MEMBER | FORMER)) != 0:
+            continue
+        match = 1.0
+        if gating:
+            x = lazy_interest(seed, size, topics, spread, centre, person) if lazy \
+                else interest[person]
+            match = gaussian_match(x, niche_center, niche_width)
+        if uniform(rs) < join_probability * match:
+            hit_person[h] = person
+            hit_by[h] = by[q]
+            h += 1
+    hit_person, hit_by = hit_person[:h], hit_by[:h]
+    order = np.argsort(hit_person, kind="mergesort")
+    joiners = np.empty(h, dtype=np.int64)
+    recruiter = np.empty(h, dtype=np.int64)
+    j = 0
+    start = 0
+    while start < h:
+        stop = start + 1
+        while stop < h and hit_person[order[stop]] == hit_person[order[start]]:
+            stop += 1
+        pick = start + min(int(uniform(rs) * (stop - start)), stop - start - 1)
+        joiners[j] = hit_person[order[start]]
+        recruiter[j] = hit_by[order[pick]]
+        j += 1
+        start = stop
+    return joiners[:j], recruiter[:j], fresh
+
+
+@njit(cache=True)
+def admit_up_to_cap(k, free, rs):
+    """The group cap: of ``k`` would-be joiners only ``free`` places remain; a uniformly random
+    ``free`` of them get in (a partial Fisher-Yates shuffle), the rest are turned away.
+
+    Returns
+    -------
+    ndarray
+        Positions admitted, ascending.
+    """
+    if k <= free:
+        return np.arange(k)
+    idx = np.arange(k)
+    for q in range(free):
+        r = q + min(int(uniform(rs) * (k - q)), k - q - 1)
+        idx[q], idx[r] = idx[r], idx[q]
+    return np.sort(idx[:free])
+
+
+@njit(cache=True)
+def new_member_draws(k, initial_engagement, activity_sigma, centre_strength, rs):
+    """A new member's draws: engagement ``e ~ Normal(initial_engagement, 0.1)`` clipped to
+    [0.01, 1]; activity ``a ~ LogNormal(0, activity_sigma)``; a tie to the organiser with
+    probability ``centre_strength``.
+
+    Returns
+    -------
+    engagement, activity, organiser_tie : ndarrays of length ``k``
+    """
+    e = np.empty(k)
+    a = np.empty(k)
+    tie = np.empty(k, dtype=np.bool_)
+    for q in range(k):
+        e[q] = min(max(normal(rs, initial_engagement, 0.1), 0.01), 1.0)
+        a[q] = math.exp(normal(rs, 0.0, activity_sigma))
+        tie[q] = uniform(rs) < centre_strength
+    return e, a, tie
+
+
+# ---------------------------------------------------------------- 8. leaving
+@njit(cache=True)
+def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
+                      complaint_leave_risk, overload_leave_risk, irrelevance_leave_risk):
+    """Step 8 — the daily chance of leaving, with ``r`` the share of the day's messages a
+    member can read (:func:`read_share`) and ``R`` the relevance of recent content to it
+    (:func:`content_relevance`)::
+
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk`` (references at :func:`draw_leavers`)."""
+    p = 1.0 - (1.0 - leave_rate * (1.0 - e) ** 2) * (
+        1.0 - complaint_leave_risk * complaint_waiting)
+    if overload_leave_risk > 0 and read_share < 1.0:
+        p = 1.0 - (1.0 - p) * (1.0 - overload_leave_risk * (1.0 - read_share))
+    if irrelevance_leave_risk > 0:
+        p = 1.0 - (1.0 - p) * (1.0 - irrelevance_leave_risk
+                               * (1.0 - min(max(relevance, 0.0), 1.0)))
+    return p
+
+
+@njit(cache=True)
+def _leave_probabilities(e, complaint, read_share, relevance, l, c, o, f):
+    out = np.empty(e.shape[0])
+    for i in range(e.shape[0]):
+        out[i] = leave_probability(e[i], complaint[i], read_share, relevance[i], l, c, o, f)
+    return out
+
+
+@njit(cache=True)
+def draw_attended(organiser_tie, alive, n, attention, rs):
+    """Tied members the organiser attends today: each with probability ``attention``
+    (:func:`tie_attention`); all of them at full attention."""
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if organiser_tie[i] and alive[i]:
+            out[i] = attention >= 1.0 or uniform(rs) < attention
+    return out
+
+
+@njit(cache=True)
+def organiser_replies_members(posts, attended, n, reply_probability, replies_received, rs):
+    """:func:`organiser_replies` over member rows: ``Binomial(posts, rho)`` replies to each
+    attended poster, added to ``replies_received``. Returns the replies written."""
+    total = 0
+    if reply_probability <= 0:
+        return 0
+    for i in range(n):
+        if attended[i] and posts[i] > 0:
+            k = binomial_small(rs, posts[i], min(1.0, reply_probability))
+            replies_received[i] += k
+            total += k
+    return total
+
+
+@njit(cache=True)
+def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_center, width):
+    """:func:`content_relevance` for every member row (the recent posts binned at the centres
+    of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it and its
+    mean over current members (1 with no content or no members)."""
+    bins = topic_weights.shape[0]
+    total = topic_weights.sum() + organiser_weight
+    out = np.ones(n)
+    mean = 0.0
+    m = 0
+    for i in range(n):
+        if total > 0:
+            acc = organiser_weight * gaussian_match(interest[i], niche_center, width)
+            for b in range(bins):
+                if topic_weights[b] > 0:
+                    acc += topic_weights[b] * gaussian_match(interest[i], (b + 0.5) / bins,
+                                                             width)
+            out[i] = acc / total
+        if alive[i]:
+            mean += out[i]
+            m += 1
+    return out, (mean / m if m > 0 else 1.0)
+
+
+@njit(cache=True)
+def draw_leavers_members(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
+                         complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
+                         relevance, irrelevance_leave_risk, rs):
+    """Step 8 — members leave (:func:`leave_probability`); a member absent ``inactive_days``
+    or more (and not leaving anyway) is gone (0 = never). :func:`draw_leavers` is the same rule
+    over boolean masks.
+
+    Returns
+    -------
+    left, inactive : int ndarrays of rows
+    """
+    left = np.empty(n, dtype=np.int64)
+    gone = np.empty(n, dtype=np.int64)
+    a = b = 0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        p = leave_probability(engagement[i], complaint_open[i], read_share, relevance[i],
+                              leave_rate, complaint_leave_risk, overload_leave_risk,
+                              irrelevance_leave_risk)
+        if uniform(rs) < p:
+            left[a] = i
+            a += 1
+        elif inactive_days > 0 and t - last_visit[i] >= inactive_days:
+            gone[b] = i
+            b += 1
+    return left[:a], gone[:b]
+
+
+# ---------------------------------------------------------------- 9. interest replacement
+@njit(cache=True)
+def select_pruned(rows, value, tenure, threshold, fraction, min_tenure, rs):
+    """Step 9 — interest replacement (S2 §5: "the replacement of people who cannot produce
+    value ... enhance the vitality of the group").
+
+    Candidates are members of at least ``min_tenure`` days whose value in the window is below
+    ``threshold``; at most ``floor(fraction * members)`` of them are removed, lowest value
+    first (ties in random order).
+
+    Returns
+    -------
+    ndarray
+        Rows to prune.
+    """
+    limit = int(math.floor(fraction * rows.shape[0]))
+    cand = np.flatnonzero((value < threshold) & (tenure >= min_tenure))
+    if limit <= 0 or cand.shape[0] == 0:
+        return np.empty(0, dtype=np.int64)
+    noise = np.empty(cand.shape[0])
+    for q in range(cand.shape[0]):
+        noise[q] = uniform(rs)
+    shuffled = cand[np.argsort(noise)]
+    order = np.argsort(value[shuffled], kind="mergesort")
+    return rows[shuffled[order[:limit]]]
+
+
+def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
+                     enumerate_below: int = 1 << 20) -> np.ndarray:
+    """Step 9b — the organiser invites ``count`` distinct people of the niche audience who were
+    never members (replacements for the pruned), uniformly at random.
+
+    A small audience is enumerated; a large one is sampled and filtered (rejection), so the
+    market is never materialised. ``people`` is the model's :class:`kernels.PeopleTable`.
+
+    Returns
+    -------
+    ndarray
+        Market ids of the people invited (fewer than ``count`` if the audience runs out).
+    """
+    if count <= 0:
+        return np.empty(0, dtype=np.int64)
+    if audience.size <= enumerate_below:
+        candidates = audience.enumerate()
+        candidates = candidates[(people.get(candidates) & (MEMBER | FORMER)) == 0]
+        return rng.permutation(candidates)[:count]
+    chosen: dict[int, None] = {}
+    for _ in range(1000):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        proposal = audience.sample(2 * need + 16, rng)
+        proposal = proposal[(people.get(proposal) & (MEMBER | FORMER)) == 0]
+        for person in proposal.tolist():
+            if person not in chosen:
+                chosen[person] = None
+                if len(chosen) == count:
+                    break
+    return np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+
+
+def accept_invitations(invited: np.ndarray, acceptance: float,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Step 9c — each invited person joins with probability ``invite_acceptance``."""
+    return invited[rng.random(invited.size) < acceptance]
+
+
+# ---------------------------------------------------------------- network growth
+@njit(cache=True)
+def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude, rs):
+    """Ties a joiner makes to existing members: the ``ties`` nearest in interest among
+    ``4 * ties`` drawn at random with replacement (interest homophily in a small world);
+    repeats and the excluded partner (``exclude[q]``: the joiner itself or its recruiter,
+    -1 for none) are skipped.
+
+    Returns
+    -------
+    owner, partner : ndarray
+        Position of the joiner (in ``new_interest``) and the partner row, one per tie.
+    """
+    k = new_interest.shape[0]
+    if ties <= 0 or pool_rows.shape[0] == 0 or k == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    draw = min(4 * ties, pool_rows.shape[0])
+    take = min(ties, draw)
+    owner = np.empty(k * take, dtype=np.int64)
+    partner = np.empty(k * take, dtype=np.int64)
+    cand = np.empty(draw, dtype=np.int64)
+    dist = np.empty(draw)
+    m = 0
+    for q in range(k):
+        for c in range(draw):
+            pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
+            cand[c] = pool_rows[pick]
+            d = abs(pool_interest[pick] - new_interest[q]) % 1.0
+            dist[c] = min(d, 1.0 - d)
+        order = np.argsort(cand, kind="mergesort")
+        for c in range(draw):
+            i = order[c]
+            if (c > 0 and cand[i] == cand[order[c - 1]]) or cand[i] == exclude[q]:
+                dist[i] = np.inf
+        best = np.argsort(dist, kind="mergesort")
+        for c in range(take):
+            i = best[c]
+            if dist[i] == np.inf:
+                break
+            owner[m] = q
+            partner[m] = cand[i]
+            m += 1
+    return owner[:m], partner[:m]
+
+
+def choose_founders(market_size: int, count: int, match_of, rng: np.random.Generator,
+                    exact_below: int = 1 << 14) -> np.ndarray:
+    """Day 0 — the organiser invites ``count`` people, in proportion to their interest match
+    (weighted sampling without replacement).
+
+    Up to ``exact_below`` people: the Efraimidis & Spirakis (2006) keys
+    ``log m_i + Gumbel_i``, the ``count`` largest win. Above: successive sampling, the same
+    distribution (propose a uniform person, accept with probability ``m``, skip repeats), so a
+    market of 10^9 people is never materialised.
+
+    Parameters
+    ----------
+    match_of : callable
+        ``match_of(ids)`` -> interest match of those people (1 without interest gating).
+
+    Returns
+    -------
+    ndarray
+        Sorted market ids.
+    """
+    count = min(int(count), int(market_size))
+    if market_size <= max(exact_below, 8 * count):
+        match = match_of(np.arange(market_size, dtype=np.int64))
+        keys = np.log(np.maximum(match, 1e-300)) + rng.gumbel(size=market_size)
+        return np.sort(np.argpartition(-keys, count - 1)[:count])
+    chosen: dict[int, None] = {}
+    for _ in range(10_000):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        proposal = rng.integers(0, market_size, size=4 * need + 64)
+        accept = rng.random(proposal.size) < match_of(proposal)
+        for person in proposal[accept].tolist():
+            if person not in chosen:
+                chosen[person] = None
+                if len(chosen) == count:
+                    break
+    return np.sort(np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
+
+
+# ---------------------------------------------------------------- 10. mass-media baseline
+@njit(cache=True)
+def media_adoption(non_adopters, match_levels, adopters, potential, impressions, market_size,
+                   conversion, imitation_per_day, rs):
+    """Step 10b — the mass-media baseline: one-way ads bought with the same money, a Bass
+    diffusion (Bass 1969) over the market (S1 §1: "traditional media investment of millions").
+
+    Impressions fall uniformly on the market, so a person sees ``lambda = I / N`` per day.
+    A non-adopter with interest match ``m`` adopts with hazard::
+
+        h = 1 - exp(-m (lambda conv + q A / M))
+
+    the discrete Bass model with innovation ``p = lambda conv`` bought by spend and imitation
+    ``q`` among adopters ``A`` of a potential ``M = sum m``. With everybody matching fully and
+    constant spend, the expected adopters follow the closed-form Bass curve. People are counted
+    per match level (``market.MATCH_LEVELS``), so the cost does not grow with the market.
+
+    Updates
+    -------
+    non_adopters : less the new adopters, ``Binomial(non_adopters, h)`` per level.
+
+    Returns
+    -------
+    int
+        New adopters today.
+    """
+    p = impressions / market_size * conversion
+    q = imitation_per_day * adopters / potential if potential > 0 else 0.0
+    new = 0
+    for level in range(non_adopters.shape[0]):
+        if non_adopters[level] > 0:
+            hazard = 1.0 - math.exp(-match_levels[level] * (p + q))
+            k = binomial(rs, non_adopters[level], hazard)
+            non_adopters[level] -= k
+            new += k
+    return new
+
+
+# ---------------------------------------------------------------- reference versions (edge lists)
+# The same rules over edge lists and boolean masks, as plain numpy (the form the mechanism
+# tests state their equations in); the model runs the compiled versions above.
 def read_and_reply(
     *,
     n_rows: int,
@@ -174,7 +965,7 @@ def read_and_reply(
     replies_made = np.zeros(n_rows, dtype=np.int64)
     replies_received = np.zeros(n_rows, dtype=np.int64)
 
-    reading = visited[neighbour]
+    reading = visited[neighbour].copy()
     if read_share < 1.0:
         reading &= rng.random(neighbour.size) < read_share
     src_pos = reader_of_source[reading]
@@ -209,164 +1000,6 @@ def read_and_reply(
     return ReadResult(seen, tone_sum, replies_made, replies_received, organiser_received)
 
 
-# ---------------------------------------------------------------- 4. emotional contagion
-def update_engagement(engagement: np.ndarray, seen: np.ndarray, tone_sum: np.ndarray,
-                      replies_received: np.ndarray, newcomer: np.ndarray, *,
-                      contagion: float, reply_reward: float, decay: float) -> np.ndarray:
-    """Step 4 — emotional contagion, reply reward and decay (S2 §3, emotional marketing:
-    "people are infected").
-
-    With ``n`` posts seen of mean tone ``tau``, ``k`` replies received and newcomer factor
-    ``m`` (2 for newcomers, else 1)::
-
-        e' = e + (1 - (1 - c)^n) (tau - e)           # contagion, small per exposure
-        e' = e' + (1 - (1 - min(1, m rr))^k) (1 - e')  # a reply received lifts the poster
-        e' = (1 - d) e'                               # daily decay
-
-    Kramer et al. (2014) found the per-exposure effect small (d about 0.02): ``c`` defaults
-    to 0.02.
-    """
-    e = engagement.copy()
-    # only members who saw something or got a reply change beyond decay: work on those rows
-    seen_rows = np.flatnonzero(seen) if contagion > 0 else np.empty(0, dtype=np.int64)
-    if seen_rows.size:
-        n = seen[seen_rows]
-        tau = tone_sum[seen_rows] / n
-        pull = 1.0 - (1.0 - contagion) ** n
-        e[seen_rows] += pull * (tau - e[seen_rows])
-    replied = np.flatnonzero(replies_received) if reply_reward > 0 else np.empty(0, dtype=np.int64)
-    if replied.size:
-        rr = np.minimum(1.0, reply_reward * np.where(newcomer[replied], 2.0, 1.0))
-        e[replied] += (1.0 - (1.0 - rr) ** replies_received[replied]) * (1.0 - e[replied])
-    e *= 1.0 - decay
-    return np.clip(e, 0.0, 1.0, out=e)
-
-
-# ---------------------------------------------------------------- 5. complaints
-def member_answers(complainer_pos: np.ndarray, helper: np.ndarray, visited: np.ndarray,
-                   engagement: np.ndarray, help_probability: float,
-                   n_complaints: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 5a — engaged members answer open complaints they see (S2 §4, self-running;
-    S1 advantage three: "a short period of time through the community to solve").
-
-    Each visiting neighbour ``h`` answers with probability ``beta e_h``; a complaint is solved
-    when at least one does, i.e. with probability ``1 - prod_h (1 - beta e_h)``.
-
-    Returns
-    -------
-    solved : bool ndarray, shape (n_complaints,)
-    helpers : ndarray
-        Rows of every member who answered (one entry per answer).
-    """
-    solved = np.zeros(n_complaints, dtype=bool)
-    if help_probability <= 0 or helper.size == 0:
-        return solved, np.empty(0, dtype=np.int64)
-    looking = visited[helper]
-    pos, h = complainer_pos[looking], helper[looking]
-    answered = rng.random(h.size) < help_probability * engagement[h]
-    solved[pos[answered]] = True
-    return solved, h[answered]
-
-
-def organiser_answers(open_since: np.ndarray, today: int, capacity: int, delay: int) -> np.ndarray:
-    """Step 5b — the organiser answers up to ``capacity`` complaints, oldest first, once they
-    are at least ``delay`` days old (S1 advantage three: "rapid response is very easy to get
-    customer recognition").
-
-    Parameters
-    ----------
-    open_since : int ndarray
-        Day each still-open complaint was posted.
-
-    Returns
-    -------
-    ndarray
-        Positions (into ``open_since``) of the complaints answered.
-    """
-    if capacity <= 0 or open_since.size == 0:
-        return np.empty(0, dtype=np.int64)
-    ready = np.flatnonzero(today - open_since >= delay)
-    if ready.size > capacity:
-        oldest = np.argsort(open_since[ready], kind="stable")[:capacity]
-        ready = ready[oldest]
-    return ready
-
-
-# ---------------------------------------------------------------- 6. sharing outside
-def draw_sharers(engagement: np.ndarray, visited: np.ndarray, share_probability: float,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Step 6a — members share a post to their outside friends (S2 §1: members "spread share
-    information"; S2 §3: infected members grow the group).
-
-    ``P(share) = min(1, s 2e)`` for visiting members: equal to ``s`` at engagement 0.5 and
-    rising with engagement.
-    """
-    p = np.minimum(1.0, share_probability * 2.0 * engagement)
-    return visited & (rng.random(engagement.shape[0]) < p)
-
-
-def spread_shares(market: Market, sharer_people: np.ndarray, reach_probability: float,
-                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 6b — a share reaches each of the sharer's outside friends independently with
-    probability ``reach_probability`` (S2 advantage one: "500 people in the group and 100
-    people in a person's circle of friends ... how much exposure").
-
-    Exposures are ``sum_i Binomial(k_i, q)``; with ``q = 1`` exactly ``sum_i k_i``. Friends of
-    different sharers overlap (homophily), so unique reach is less.
-
-    Returns
-    -------
-    exposed : ndarray
-        Market people reached, one entry per exposure.
-    by : ndarray
-        For each exposure, its sharer's position in ``sharer_people``.
-    """
-    friends, owner = market.gather_friends(sharer_people)
-    if reach_probability < 1.0 and friends.size:
-        hit = rng.random(friends.size) < reach_probability
-        friends, owner = friends[hit], owner[hit]
-    return friends.astype(np.int64), owner
-
-
-# ---------------------------------------------------------------- 7. recruiting
-def recruit(exposed: np.ndarray, by: np.ndarray, status: np.ndarray, match: np.ndarray,
-            join_probability: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Step 7 — an exposed outsider joins with probability ``j * match(x)`` (S1 §3,
-    precision: "directed demand, interpersonal trust"; S1 §4, "one to ten, ten to a hundred").
-
-    Every exposure is an independent chance; a person reached several times joins if any
-    succeeds, and is credited to one successful sharer chosen at random.
-
-    Parameters
-    ----------
-    exposed, by : ndarray
-        Exposure targets (market ids) and the position of the sharer behind each.
-    status : int ndarray over the market
-        0 for people who were never members (only they may join), else 1 or 2.
-    match : float ndarray over the market
-        Interest match with the niche (all ones when interest gating is off).
-
-    Returns
-    -------
-    joiners : ndarray
-        Distinct market ids of the people who decided to join.
-    recruiter_pos : ndarray
-        For each joiner, the position of its recruiter among the sharers.
-    """
-    if exposed.size == 0:
-        return exposed, by
-    ok = status[exposed] == 0
-    exposed, by = exposed[ok], by[ok]
-    success = rng.random(exposed.size) < join_probability * match[exposed]
-    exposed, by = exposed[success], by[success]
-    if exposed.size == 0:
-        return exposed, by
-    shuffle = rng.permutation(exposed.size)
-    people, first = first_occurrence(exposed[shuffle])
-    return people, by[shuffle][first]
-
-
-# ---------------------------------------------------------------- 8. leaving
 def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
                  days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
                  inactive_days: int, rng: np.random.Generator,
@@ -401,13 +1034,13 @@ def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: n
     -------
     left, inactive : bool ndarrays
     """
-    p = 1.0 - (1.0 - leave_rate * (1.0 - engagement) ** 2) * (
-        1.0 - complaint_leave_risk * complaint_waiting)
-    if overload_leave_risk > 0 and read_share < 1.0:
-        p = 1.0 - (1.0 - p) * (1.0 - overload_leave_risk * (1.0 - read_share))
-    if irrelevance_leave_risk > 0:
-        p = 1.0 - (1.0 - p) * (1.0 - irrelevance_leave_risk
-                               * (1.0 - np.clip(relevance, 0.0, 1.0)))
+    n = engagement.shape[0]
+    p = _leave_probabilities(np.asarray(engagement, dtype=float),
+                             np.broadcast_to(np.asarray(complaint_waiting, dtype=float), (n,)).copy(),
+                             float(read_share),
+                             np.broadcast_to(np.asarray(relevance, dtype=float), (n,)).copy(),
+                             leave_rate, complaint_leave_risk, overload_leave_risk,
+                             irrelevance_leave_risk)
     left = alive & (rng.random(engagement.shape[0]) < p)
     if inactive_days > 0:
         inactive = alive & ~left & (days_since_visit >= inactive_days)
@@ -460,7 +1093,6 @@ def content_relevance(interest: np.ndarray, topics: np.ndarray, weights: np.ndar
     return rel @ (weights[used] / total)
 
 
-# ---------------------------------------------------------------- the organiser's attention
 def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarray
                        ) -> tuple[np.ndarray, float]:
     """Share one daily attention budget among the organiser's tasks, in priority order.
@@ -545,7 +1177,6 @@ def organiser_replies(posts: np.ndarray, attended: np.ndarray, reply_probability
     return out
 
 
-# ---------------------------------------------------------------- complaints answered
 def restore_after_answer(engagement: np.ndarray, before: np.ndarray, lift: float,
                          paradox: float = 0.0) -> np.ndarray:
     """Engagement of complainers whose complaint was answered.
@@ -582,89 +1213,3 @@ def answer_tone(delay: np.ndarray, signal: float) -> np.ndarray:
     answer read as a maximally positive post (tone 1), so more problems grew the group.
     """
     return NEUTRAL_TONE + signal / (1.0 + np.maximum(np.asarray(delay, dtype=float), 0.0))
-
-
-# ---------------------------------------------------------------- 9. interest replacement
-def select_pruned(rows: np.ndarray, value: np.ndarray, tenure: np.ndarray, *, threshold: float,
-                  fraction: float, min_tenure: int, rng: np.random.Generator) -> np.ndarray:
-    """Step 9 — interest replacement (S2 §5: "the replacement of people who cannot produce
-    value ... enhance the vitality of the group").
-
-    Candidates are members of at least ``min_tenure`` days whose value in the window is below
-    ``threshold``; at most ``floor(fraction * members)`` of them are removed, lowest value
-    first (ties in random order).
-
-    Returns
-    -------
-    ndarray
-        Rows to prune.
-    """
-    limit = int(np.floor(fraction * rows.size))
-    candidates = (value < threshold) & (tenure >= min_tenure)
-    if limit <= 0 or not candidates.any():
-        return np.empty(0, dtype=np.int64)
-    cand_rows, cand_value = rows[candidates], value[candidates]
-    order = np.lexsort((rng.random(cand_rows.size), cand_value))
-    return cand_rows[order[:limit]]
-
-
-# ---------------------------------------------------------------- network growth
-def pick_homophilous_ties(new_interest: np.ndarray, pool_rows: np.ndarray, pool_interest: np.ndarray,
-                          ties: int, rng: np.random.Generator,
-                          exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Ties a joiner makes to existing members: the ``ties`` nearest in interest among
-    ``4 * ties`` drawn at random (interest homophily in a small world).
-
-    Returns
-    -------
-    owner, partner : ndarray
-        Position of the joiner (in ``new_interest``) and the partner row, one per tie.
-    """
-    if ties <= 0 or pool_rows.size == 0 or new_interest.size == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    draw = min(4 * ties, pool_rows.size)
-    pick = rng.integers(0, pool_rows.size, size=(new_interest.size, draw))
-    cand = pool_rows[pick]
-    dist = circular_distance(pool_interest[pick], new_interest[:, None])
-    # drop duplicate candidates and excluded partners (self, the recruiter)
-    order = np.argsort(cand, axis=1, kind="stable")
-    cand = np.take_along_axis(cand, order, axis=1)
-    dist = np.take_along_axis(dist, order, axis=1)
-    dup = np.zeros_like(cand, dtype=bool)
-    dup[:, 1:] = cand[:, 1:] == cand[:, :-1]
-    if exclude is not None:
-        dup |= cand == exclude[:, None]
-    dist[dup] = np.inf
-    best = np.argsort(dist, axis=1, kind="stable")[:, : min(ties, draw)]
-    owner = np.repeat(np.arange(new_interest.size), best.shape[1])
-    partner = np.take_along_axis(cand, best, axis=1).ravel()
-    keep = np.isfinite(np.take_along_axis(dist, best, axis=1).ravel())
-    return owner[keep], partner[keep]
-
-
-# ---------------------------------------------------------------- 10. mass-media baseline
-def media_adoption(non_adopters: np.ndarray, match_levels: np.ndarray, adopters: int,
-                   potential: float, impressions: float, market_size: int, conversion: float,
-                   imitation_per_day: float, rng: np.random.Generator) -> np.ndarray:
-    """Step 10b — the mass-media baseline: one-way ads bought with the same money, a Bass
-    diffusion (Bass 1969) over the market (S1 §1: "traditional media investment of millions").
-
-    Impressions fall uniformly on the market, so a person sees ``lambda = I / N`` per day.
-    A non-adopter with interest match ``m`` adopts with hazard::
-
-        h = 1 - exp(-m (lambda conv + q A / M))
-
-    the discrete Bass model with innovation ``p = lambda conv`` bought by spend and imitation
-    ``q`` among adopters ``A`` of a potential ``M = sum m``. With everybody matching fully and
-    constant spend, the expected adopters follow the closed-form Bass curve.
-
-    Returns
-    -------
-    int ndarray
-        New adopters per match level.
-    """
-    p = impressions / market_size * conversion
-    q = imitation_per_day * adopters / potential if potential > 0 else 0.0
-    hazard = 1.0 - np.exp(-match_levels * (p + q))
-    return rng.binomial(non_adopters, hazard)

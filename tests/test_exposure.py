@@ -51,5 +51,5 @@ def test_generated_market_overlaps_by_homophily():
                                      "initial_members": 500, "max_members": 500})
     model.step()
     day1 = model.latest()
-    assert day1["exposures"] == model.market.degree[model.state.person[:500]].sum()
+    assert day1["exposures"] == model.market.degree_of(model.state.person[:500]).sum()
     assert day1["unique_reach"] < 0.8 * day1["exposures"]

@@ -171,9 +171,11 @@ def test_malformed_edge_list_is_a_parameter_error(tmp_path):
 
 
 def test_long_run_with_churn_archives_departed_members_and_keeps_every_record():
-    m = CommunityModel(rng=4, initial_members=300, leave_rate=0.3, share_probability=0.15,
-                       market_size=8000)
+    # heavy churn, with enough recruiting that members remain to check at the end
+    m = CommunityModel(rng=4, initial_members=300, leave_rate=0.2, share_probability=0.5,
+                       reach_probability=0.1, market_size=8000)
     m.run(90)
+    assert m.member_count > 0
     assert m.state.archive, "this much churn must trigger compaction"
     assert m.state.n < m.to_frame()["joined"].sum()  # departed rows left the live arrays
     table = m.members_frame()

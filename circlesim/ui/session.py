@@ -26,13 +26,13 @@ __all__ = ["CHART_COLUMNS", "Run", "RunSpec", "Session", "memory_problem",
 
 #: Environment variable: the most memory (MB) one browser session may ask a model to use.
 MEMORY_ENV = "CIRCLESIM_UI_SESSION_MEMORY_MB"
-#: Without the engine's own default limit, a session may use this much (bytes).
-FALLBACK_LIMIT = 2 * 1024**3
 
 
 def session_memory_limit() -> int:
     """Per-session memory limit in bytes: ``$CIRCLESIM_UI_SESSION_MEMORY_MB``, else a quarter of
     the engine's default limit (so four sessions at their limit still fit the server)."""
+    from circlesim.budget import default_memory_limit
+
     raw = os.environ.get(MEMORY_ENV, "").strip()
     if raw:
         try:
@@ -41,68 +41,40 @@ def session_memory_limit() -> int:
                 return int(mb * 1024**2)
         except ValueError:
             pass
-    try:
-        from circlesim import budget  # the engine's estimate (guarded: may not exist yet)
-
-        default = getattr(budget, "DEFAULT_LIMIT_BYTES", None)
-        if default is None and hasattr(budget, "default_limit_bytes"):
-            default = budget.default_limit_bytes()
-        if default:
-            return int(default) // 4
-    except ImportError:
-        pass
-    return FALLBACK_LIMIT
+    return default_memory_limit() // 4
 
 
-def _fallback_estimate(params) -> int:
-    """Peak bytes of building a model, measured on this code (tracemalloc): about 70 bytes per
-    friendship in the market (20,000 people x 100 friends peaked at 138 MB) plus the members."""
-    if getattr(params, "market_graph", None) is not None:
-        return 0  # a loaded graph is already in memory
-    members = min(params.max_members, params.market_size)  # a cap, bounded by the market
-    return int(70 * params.market_size * params.friends_mean + 2_000 * members)
+def _parameters(spec: RunSpec):
+    from circlesim.parameters import Parameters
+    from circlesim.scenarios import load_scenario
+
+    preset = dict(getattr(load_scenario(spec.scenario), "parameters", {}) or {})
+    return Parameters.from_mapping({**preset, **dict(spec.overrides)})
 
 
 def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:
-    """One line if building ``spec`` would exceed the session's memory limit, else None.
-
-    Uses the engine's ``circlesim.budget.check_memory`` when it exists; otherwise a measured
-    estimate of this version's peak."""
-    from circlesim.parameters import ParameterError, Parameters
-    from circlesim.scenarios import load_scenario
+    """One line if building ``spec`` would exceed the session's memory limit
+    (the engine's estimate, ``circlesim.budget.check_memory``), else None."""
+    from circlesim.budget import check_memory
+    from circlesim.parameters import ParameterError
 
     limit = session_memory_limit() if limit is None else limit
-    preset = dict(getattr(load_scenario(spec.scenario), "parameters", {}) or {})
-    params = Parameters.from_mapping({**preset, **dict(spec.overrides)})
     try:
-        from circlesim import budget
-    except ImportError:
-        budget = None
-    if budget is not None and hasattr(budget, "check_memory"):
-        try:
-            try:
-                budget.check_memory(params, limit_bytes=limit)
-            except TypeError:  # an estimate that wants a mapping rather than Parameters
-                budget.check_memory(params.to_dict(), limit_bytes=limit)
-        except ParameterError as exc:
-            return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
-        return None
-    need = _fallback_estimate(params)
-    if need > limit:
-        return (f"These settings need about {need / 1024**2:,.0f} MB to build (market_size x "
-                f"friends_mean), more than one session may use here "
-                f"({limit / 1024**2:,.0f} MB): lower market_size or friends_mean.")
+        check_memory(_parameters(spec), limit_bytes=limit)
+    except ParameterError as exc:
+        return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
     return None
 
 
 def estimated_bytes(spec: RunSpec) -> int:
-    """Rough peak bytes of building ``spec`` (decides whether to build in the background)."""
-    from circlesim.parameters import Parameters
-    from circlesim.scenarios import load_scenario
+    """The engine's estimate of the bytes the model of ``spec`` adds to the running process
+    (decides whether to build it in the background); 0 when the settings are invalid (the
+    build reports that itself)."""
+    from circlesim.budget import estimate_memory
 
     try:
-        preset = dict(getattr(load_scenario(spec.scenario), "parameters", {}) or {})
-        return _fallback_estimate(Parameters.from_mapping({**preset, **dict(spec.overrides)}))
+        estimate = estimate_memory(_parameters(spec))
+        return int(estimate.total_bytes - estimate.parts.get("runtime", 0))
     except Exception:
         return 0
 

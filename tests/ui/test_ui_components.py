@@ -425,3 +425,16 @@ def test_info_tab_explains_every_headline(app):
     assert "one to ten" in table.lower()
     app.by_class("circlesim-doc-link")[0].click()
     assert "ODD" in str(app.one("circlesim-doc").unsafe_innerHTML)[:5000]
+
+
+def test_slider_sets_the_exact_box_and_restarts(app):
+    spec = PARAMETERS["share_probability"]
+    app.button("Step").click()
+    app.field(spec.name)
+    slider = app.one(f"circlesim-slider-{spec.name}")
+    value = spec.low + (spec.high - spec.low) / 4
+    slider.fire_event("change", value)  # the slider commits when released
+    from circlesim.ui.forms import field_text
+
+    assert app.field(spec.name).v_model == field_text(spec, value)
+    assert app.day == 0 and spec.name in app.text("circlesim-restart")

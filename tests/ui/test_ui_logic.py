@@ -257,7 +257,7 @@ def test_exports_carry_parameters_seed_and_versions():
     assert session.a.csv_filename("members") == "circlesim-baseline-edited-seed3-members.csv"
 
 
-def test_stop_reasons():
+def test_stop_reasons(monkeypatch):
     from circlesim.ui.session import stop_reason
 
     session = Session()
@@ -265,7 +265,7 @@ def test_stop_reasons():
     session.step(2)
     assert stop_reason(session, 0) is None and stop_reason(session, 3) is None
     assert "stop day (2)" in stop_reason(session, 2)
-    session.a.model._rows[-1]["members"] = 0  # as if everybody had left
+    monkeypatch.setattr(session.a, "latest", lambda: {"members": 0})  # as if everybody left
     assert "group is empty" in stop_reason(session, 0)
 
 
@@ -275,7 +275,9 @@ def test_memory_budget_message(monkeypatch):
     monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "400")
     assert session_memory_limit() == 400 * 1024**2
     assert memory_problem(RunSpec.make("baseline", 1)) is None  # the default fits
-    message = memory_problem(RunSpec.make("baseline", 1, {"market_size": 5_000_000}))
+    # the example: paid exposures of 10^13 a day
+    message = memory_problem(RunSpec.make("baseline", 1, {"seeding_budget": 1e9,
+                                                          "cost_per_seeded_exposure": 0.0001}))
     assert message and "\n" not in message and "MB" in message
     monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "abc")  # a bad setting: the default
     assert session_memory_limit() > 400 * 1024**2

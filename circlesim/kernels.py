@@ -1,0 +1,352 @@
+"""Compiled building blocks: random numbers, the lazy market's person streams, a people table.
+
+Everything here is a small ``numba`` function compiled once and cached on disk
+(``cache=True``; numba falls back to a per-user cache directory when the package directory is
+read-only, and ``NUMBA_CACHE_DIR`` overrides both). No function uses numba's global random
+state: randomness comes from a **state array** owned by one model (``rs``, one ``uint64``, a
+SplitMix64 stream, Steele, Lea & Flood 2014), so two models stepping interleaved in one
+process stay independent and the same seed gives the same run. A market person's stream is
+keyed by (market seed, person id) with the same mixing function (a counter-based generator), so
+a person's interest and friend list do not depend on the order in which people are touched
+(docs/odd.md §2, "Market").
+
+The rules themselves, each named after its mechanism with its equation, are in ``rules.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "uniform", "normal", "poisson", "laplace", "ndtri", "gaussian_match", "circular_distance1",
+    "seed_state", "person_key", "EMPTY", "MEMBER", "FORMER", "EXPOSED",
+    "table_get", "table_or", "table_rehash", "PeopleTable",
+]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO53 = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def next_u64(rs):
+    """Advance the SplitMix64 state ``rs[0]`` and return the next 64 random bits."""
+    rs[0] += _GOLDEN
+    return _mix(rs[0])
+
+
+@njit(cache=True, inline="always")
+def uniform(rs):
+    """A uniform number in [0, 1) from the stream ``rs``."""
+    return float(next_u64(rs) >> _S11) * _TWO53
+
+
+@njit(cache=True, inline="always")
+def uniform_open(rs):
+    """A uniform number in (0, 1) from the stream ``rs``."""
+    return (float(next_u64(rs) >> _S11) + 0.5) * _TWO53
+
+
+@njit(cache=True)
+def normal(rs, mean, sd):
+    """Normal(mean, sd) by the Box-Muller transform."""
+    u1 = uniform_open(rs)
+    u2 = uniform(rs)
+    return mean + sd * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def poisson(rs, lam):
+    """Poisson(lam): multiplication method below 10, PTRS above (Hoermann 1993)."""
+    if lam <= 0.0:
+        return 0
+    if lam < 10.0:
+        limit = math.exp(-lam)
+        k = 0
+        prod = uniform(rs)
+        while prod > limit:
+            k += 1
+            prod *= uniform(rs)
+        return k
+    slam = math.sqrt(lam)
+    loglam = math.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2.0)
+    while True:
+        u = uniform(rs) - 0.5
+        v = uniform(rs)
+        us = 0.5 - abs(u)
+        k = math.floor((2.0 * a / us + b) * u + lam + 0.43)
+        if us >= 0.07 and v <= vr:
+            return int(k)
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                <= -lam + k * loglam - math.lgamma(k + 1.0)):
+            return int(k)
+
+
+@njit(cache=True)
+def binomial_small(rs, n, p):
+    """Binomial(n, p) as n Bernoulli trials (n is small wherever this is used)."""
+    if p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    k = 0
+    for _ in range(n):
+        if uniform(rs) < p:
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def gamma(rs, shape):
+    """Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000)."""
+    d = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = normal(rs, 0.0, 1.0)
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = uniform_open(rs)
+        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
+            return d * v
+
+
+@njit(cache=True)
+def binomial(rs, n, p):
+    """Binomial(n, p), exact for any ``n``: inversion when ``n p < 20``; otherwise Knuth's
+    recursion on order statistics (the ``a``-th smallest of ``n`` uniforms is
+    Beta(a, n + 1 - a)) down to 32 trials, then Bernoulli trials (TAOCP vol. 2, 3.4.1)."""
+    k = 0
+    n = np.int64(n)
+    if p <= 0.0 or n <= 0:
+        return 0
+    if p >= 1.0:
+        return n
+    if n * p < 20.0 and n > 32:  # inversion: walk the CDF from 0 (about n p steps)
+        u = uniform(rs)
+        prob = math.exp(n * math.log1p(-p))
+        ratio = p / (1.0 - p)
+        cdf = prob
+        while u > cdf and k < n:
+            prob *= (n - k) / (k + 1.0) * ratio
+            k += 1
+            cdf += prob
+            if prob < 1e-300 and cdf > 1.0 - 1e-15:
+                break
+        return k
+    while n > 32 and p > 0.0 and p < 1.0:
+        a = 1 + n // 2
+        b = n + 1 - a
+        ga = gamma(rs, float(a))
+        x = ga / (ga + gamma(rs, float(b)))
+        if x >= p:
+            n = a - 1
+            p = p / x
+        else:
+            k += a
+            n = b - 1
+            p = (p - x) / (1.0 - x)
+    return k + binomial_small(rs, n, p)
+
+
+@njit(cache=True, inline="always")
+def laplace(u, scale):
+    """Laplace(0, scale) from one uniform ``u`` in (0, 1) (inverse CDF)."""
+    if u < 0.5:
+        return scale * math.log(2.0 * u)
+    return -scale * math.log(2.0 * (1.0 - u))
+
+
+@njit(cache=True)
+def ndtri(p):
+    """Inverse of the standard normal CDF (Acklam's rational approximation, relative error
+    below 1.2e-9 on (0, 1))."""
+    a1, a2, a3 = -3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02
+    a4, a5, a6 = 1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00
+    b1, b2, b3 = -5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02
+    b4, b5 = 6.680131188771972e01, -1.328068155288572e01
+    c1, c2, c3 = -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00
+    c4, c5, c6 = -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00
+    d1, d2, d3, d4 = 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, \
+        3.754408661907416e00
+    plow = 0.02425
+    if p < plow:
+        q = math.sqrt(-2.0 * math.log(p))
+        x = (((((c1 * q + c2) * q + c3) * q + c4) * q + c5) * q + c6) / \
+            ((((d1 * q + d2) * q + d3) * q + d4) * q + 1.0)
+    elif p <= 1.0 - plow:
+        q = p - 0.5
+        r = q * q
+        x = (((((a1 * r + a2) * r + a3) * r + a4) * r + a5) * r + a6) * q / \
+            (((((b1 * r + b2) * r + b3) * r + b4) * r + b5) * r + 1.0)
+    else:
+        q = math.sqrt(-2.0 * math.log(1.0 - p))
+        x = -(((((c1 * q + c2) * q + c3) * q + c4) * q + c5) * q + c6) / \
+            ((((d1 * q + d2) * q + d3) * q + d4) * q + 1.0)
+    return x
+
+
+@njit(cache=True, inline="always")
+def circular_distance1(a, b):
+    """Distance of two interests on the topic circle of circumference 1 (scalars)."""
+    d = abs(a - b) % 1.0
+    return min(d, 1.0 - d)
+
+
+@njit(cache=True, inline="always")
+def gaussian_match(a, b, width):
+    """``exp(-d^2 / (2 w^2))``, ``d`` the circular distance: the one Gaussian of interest
+    match (a person and the niche) and topic relevance (a reader and a post)."""
+    d = circular_distance1(a, b) / width
+    return math.exp(-0.5 * d * d)
+
+
+def seed_state(rng: np.random.Generator) -> np.ndarray:
+    """A fresh stream state (one ``uint64``) drawn from a numpy Generator."""
+    return rng.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
+
+
+@njit(cache=True, inline="always")
+def person_key(seed, person, stream):
+    """Start of person ``person``'s stream number ``stream`` in the market keyed by ``seed``."""
+    z = _mix(np.uint64(seed) ^ _mix(np.uint64(person) * _GOLDEN + np.uint64(stream)))
+    return z
+
+
+# ---------------------------------------------------------------- the table of touched people
+#: Flags kept per touched person (bits of a ``uint8``).
+EMPTY = -1
+MEMBER = 1   # a member now
+FORMER = 2   # was a member (people do not rejoin)
+EXPOSED = 4  # reached at least once by a share or a paid exposure
+
+
+@njit(cache=True, inline="always")
+def _slot(keys, key):
+    mask = keys.shape[0] - 1
+    h = np.int64(_mix(np.uint64(key)) & np.uint64(mask))
+    while keys[h] != -1 and keys[h] != key:
+        h = (h + 1) & mask
+    return h
+
+
+@njit(cache=True)
+def table_get(keys, flags, key):
+    """Flags of ``key`` (0 if it was never touched)."""
+    h = _slot(keys, key)
+    return flags[h] if keys[h] == key else np.uint8(0)
+
+
+@njit(cache=True)
+def table_or(keys, flags, count, key, bits):
+    """Set ``bits`` on ``key`` (inserting it); return the flags it had before.
+    ``count[0]`` counts keys; the caller keeps the load at most one half."""
+    h = _slot(keys, key)
+    if keys[h] != key:
+        keys[h] = key
+        flags[h] = 0
+        count[0] += 1
+    old = flags[h]
+    flags[h] = old | bits
+    return old
+
+
+@njit(cache=True)
+def table_clear(keys, flags, key, bits):
+    """Clear ``bits`` on ``key`` (if it was touched)."""
+    h = _slot(keys, key)
+    if keys[h] == key:
+        flags[h] = flags[h] & ~bits
+
+
+@njit(cache=True)
+def table_rehash(keys, flags, new_keys, new_flags):
+    for i in range(keys.shape[0]):
+        if keys[i] != -1:
+            h = _slot(new_keys, keys[i])
+            new_keys[h] = keys[i]
+            new_flags[h] = flags[i]
+
+
+class PeopleTable:
+    """Flags (member, former member, exposed) of the market people touched so far.
+
+    An open-addressing hash table over person ids: its size grows with the people touched,
+    not with the market (about 18 bytes per touched person at the lowest load).
+    """
+
+    def __init__(self, capacity: int = 1024):
+        cap = 1 << max(10, int(capacity - 1).bit_length())
+        self.keys = np.full(cap, -1, dtype=np.int64)
+        self.flags = np.zeros(cap, dtype=np.uint8)
+        self.count = np.zeros(1, dtype=np.int64)
+
+    def reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more people (load at most one half)."""
+        need = int(self.count[0]) + int(extra)
+        cap = self.keys.shape[0]
+        if 2 * need <= cap:
+            return
+        while 2 * need > cap:
+            cap *= 2
+        keys = np.full(cap, -1, dtype=np.int64)
+        flags = np.zeros(cap, dtype=np.uint8)
+        table_rehash(self.keys, self.flags, keys, flags)
+        self.keys, self.flags = keys, flags
+
+    def get(self, people: np.ndarray) -> np.ndarray:
+        return _table_get_many(self.keys, self.flags, np.asarray(people, dtype=np.int64))
+
+    def set(self, people: np.ndarray, bits: int) -> None:
+        people = np.asarray(people, dtype=np.int64)
+        self.reserve(people.size)
+        _table_or_many(self.keys, self.flags, self.count, people, np.uint8(bits))
+
+    def clear(self, people: np.ndarray, bits: int) -> None:
+        people = np.asarray(people, dtype=np.int64)
+        _table_clear_many(self.keys, self.flags, people, np.uint8(bits))
+
+    @property
+    def nbytes(self) -> int:
+        return self.keys.nbytes + self.flags.nbytes
+
+
+@njit(cache=True)
+def _table_get_many(keys, flags, people):
+    out = np.zeros(people.shape[0], dtype=np.uint8)
+    for i in range(people.shape[0]):
+        out[i] = table_get(keys, flags, people[i])
+    return out
+
+
+@njit(cache=True)
+def _table_or_many(keys, flags, count, people, bits):
+    for i in range(people.shape[0]):
+        table_or(keys, flags, count, people[i], bits)
+
+
+@njit(cache=True)
+def _table_clear_many(keys, flags, people, bits):
+    for i in range(people.shape[0]):
+        h = _slot(keys, people[i])
+        if keys[h] == people[i]:
+            flags[h] = flags[h] & ~bits

@@ -1,0 +1,79 @@
+"""The memory budget: estimates, refusals in one line, and the estimate against measured RSS."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from circlesim import CommunityModel, ParameterError, Parameters
+from circlesim.budget import (MemoryBudgetError, MemoryEstimate, check_memory,
+                              default_memory_limit, estimate_memory, parse_size)
+
+
+def test_estimate_has_parts_with_their_drivers():
+    est = estimate_memory(Parameters.from_mapping({}))
+    assert isinstance(est, MemoryEstimate)
+    assert est.total_bytes == sum(est.parts.values())
+    assert set(est.parts) == set(est.drivers)
+    assert "seeding_budget" in est.drivers["paid exposures"]
+    # more members, more memory; a bigger paid budget, more memory
+    more = estimate_memory(Parameters.from_mapping({"max_members": 100_000,
+                                                    "market_size": 1_000_000}))
+    assert more.parts["members"] > 100 * est.parts["members"]
+
+
+def test_over_budget_paid_seeding_is_refused_in_one_line_naming_both_parameters():
+    params = Parameters.from_mapping({"seeding_budget": 1e9, "cost_per_seeded_exposure": 0.0001})
+    with pytest.raises(MemoryBudgetError) as info:
+        check_memory(params, 16 * 2**30)
+    message = str(info.value)
+    assert "\n" not in message
+    assert info.value.key == "seeding_budget"
+    assert "cost_per_seeded_exposure=0.0001" in message and "TiB" in message
+    assert "limit 16.0 GiB" in message
+    assert isinstance(info.value, ParameterError)
+
+
+def test_model_checks_at_construction_before_building():
+    with pytest.raises(MemoryBudgetError, match="friends_mean"):
+        CommunityModel(rng=1, friends_mean=5000, max_members=1_000_000, initial_members=100,
+                       market_size=100_000_000, memory_limit=2 * 2**30)
+    with pytest.raises(MemoryBudgetError, match="raise the memory limit"):
+        CommunityModel(rng=1, memory_limit=10 * 2**20)
+    assert 0 < default_memory_limit()
+    # the group never outgrows the market: a huge cap on a small market is fine
+    check_memory(Parameters.from_mapping({"max_members": 10_000_000}), 2 * 2**30)
+
+
+def test_sizes_parse_and_bad_sizes_are_one_line_errors():
+    assert parse_size("2G") == 2 * 2**30
+    assert parse_size("500M") == 500 * 2**20
+    assert parse_size("1.5GiB") == int(1.5 * 2**30)
+    assert parse_size("4096") == 4096
+    for bad in ("2X", "-1G", "", "0"):
+        with pytest.raises(ParameterError, match="memory_limit"):
+            parse_size(bad)
+
+
+_CHILD = textwrap.dedent("""
+    import json, resource, sys
+    from circlesim import CommunityModel
+    from circlesim.budget import estimate_memory
+    kw = json.loads(sys.argv[1])
+    m = CommunityModel(rng=1, **kw)
+    m.run(20)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"peak": peak, "estimate": estimate_memory(m.params).total_bytes}))
+""")
+
+
+@pytest.mark.parametrize("kw", [{}, {"initial_members": 20_000, "max_members": 20_000,
+                                     "market_size": 200_000}])
+def test_estimate_agrees_with_measured_peak_rss_within_a_generous_factor(kw):
+    out = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(kw)], capture_output=True,
+                         text=True, check=True, timeout=600)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    ratio = got["estimate"] / got["peak"]
+    assert 0.4 < ratio < 2.5, got

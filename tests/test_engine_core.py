@@ -1,0 +1,128 @@
+"""The engine: the lazy market, determinism and independence, typed parameters, Mesa interop."""
+
+import typing
+
+import numpy as np
+import pytest
+
+from circlesim import CommunityModel, ParameterError, Parameters
+from circlesim import rules
+from circlesim.market import LazyMarket, interest_match
+from circlesim.parameters import PARAMETERS
+from circlesim.state import Channel, LeaveReason
+
+
+def _market(**kw):
+    return LazyMarket(Parameters.from_mapping(kw), np.random.default_rng(3))
+
+
+def test_lazy_market_is_the_same_in_any_touch_order():
+    a, b = _market(market_size=50_000), _market(market_size=50_000)
+    ids = np.random.default_rng(0).integers(0, 50_000, size=500)
+    order = np.random.default_rng(1).permutation(ids.size)
+    assert np.array_equal(a.interest_of(ids)[order], b.interest_of(ids[order]))
+    fa, oa = a.gather_friends(ids)
+    fb, ob = b.gather_friends(ids[order][np.argsort(order)])  # same people, touched later
+    assert np.array_equal(fa, fb) and np.array_equal(oa, ob)
+    assert not np.array_equal(a.friends_of(7), a.friends_of(8))
+
+
+def test_lazy_market_keeps_interests_clustered_and_friends_homophilous():
+    m = _market(market_size=60_000)
+    x = m.interest_of(np.arange(60_000))
+    centres = np.arange(6) / 6
+    d = np.abs(((x[:, None] - centres) + 0.5) % 1.0 - 0.5).min(axis=1)
+    assert np.quantile(d, 0.95) < 3 * 0.04  # Normal(centre, 0.04) around six centres
+    people = np.arange(0, 60_000, 97)
+    friends, owner = m.gather_friends(people)
+    assert 95 < friends.size / people.size < 105  # Poisson(friends_mean = 100)
+    near = np.abs(x[friends] - x[people[owner]])
+    near = np.minimum(near, 1 - near)
+    assert np.median(near) < 0.05  # most friends share the person's interest cluster
+
+
+def test_niche_audience_and_match_histogram_need_no_market_sized_arrays():
+    m = _market(market_size=1_000_000_000)
+    audience = m.audience(0.0, 0.06)
+    assert 0 < audience.size < m.size / 4
+    sample = audience.sample(2000, np.random.default_rng(2))
+    assert (interest_match(m.interest_of(sample), 0.0, 0.06) >= 0.45).mean() > 0.99
+    counts, potential = m.match_histogram(0.0, 0.06, True)
+    assert counts.sum() == m.size and 0 < potential < m.size
+
+
+def test_a_billion_person_market_runs_in_bounded_memory():
+    model = CommunityModel(rng=1, market_size=1_000_000_000)
+    model.run(20)
+    assert model.member_count > 0
+    assert model.people.nbytes < 10 * 2**20  # sized by the people touched
+
+
+def test_two_models_stepping_interleaved_match_models_run_alone():
+    alone = []
+    for seed in (1, 2):
+        m = CommunityModel(rng=seed)
+        m.run(40)
+        alone.append(m.to_frame())
+    a, b = CommunityModel(rng=1), CommunityModel(rng=2)
+    for _ in range(40):
+        a.step()
+        b.step()
+    assert a.to_frame().equals(alone[0]) and b.to_frame().equals(alone[1])
+
+
+def test_parameters_have_one_typed_attribute_per_parameter():
+    hints = typing.get_type_hints(Parameters)
+    kinds = {"float": float, "int": int, "bool": bool}
+    for name, spec in PARAMETERS.items():
+        assert name in hints, name
+        if spec.kind in kinds:
+            assert hints[name] is kinds[spec.kind], name
+    assert set(hints) - {"values"} == set(PARAMETERS)
+    p = Parameters.from_mapping({"topics": 3})
+    assert p.topics == 3 and p.values["topics"] == 3
+
+
+@pytest.mark.parametrize("steps", [-1, 2.9, "3", True])
+def test_bad_step_counts_are_refused(steps):
+    model = CommunityModel(rng=1)
+    with pytest.raises(ParameterError, match="steps"):
+        model.run(steps)
+
+
+def test_one_gaussian_and_enums():
+    assert rules.relevance is interest_match
+    m = CommunityModel(rng=3, max_members=25)
+    m.run(30)
+    table = m.members_frame()
+    assert set(table["channel"]) <= {c.name.lower() for c in Channel}
+    assert set(table["status"]) <= {r.name.lower() for r in LeaveReason}
+
+
+def test_mesa_scenario_and_batch_run():
+    import mesa
+    from mesa.experimental.scenarios import Scenario
+
+    from circlesim.interop import CommunityScenario
+
+    scenario = CommunityScenario(rng=5, share_probability=0.2)
+    model = CommunityModel(scenario=scenario)
+    assert model.scenario is scenario and model.scenario_name == "baseline"
+    assert model.params.share_probability == 0.2
+    model.run(5)
+    again = CommunityModel(scenario=CommunityScenario(rng=5, share_probability=0.2))
+    again.run(5)
+    assert model.to_frame().equals(again.to_frame())
+    plain = CommunityModel(scenario=Scenario(rng=4, topics=3))
+    assert plain.params.topics == 3
+    with pytest.raises(ParameterError, match="no_such"):
+        CommunityModel(scenario=Scenario(rng=4, no_such=1))
+    preset = CommunityModel(scenario="viral-push", rng=1)
+    assert preset.scenario_name == "viral-push" and isinstance(preset.scenario, Scenario)
+
+    results = mesa.batch_run(CommunityModel, {"max_members": [30, 40]}, rng=[1],
+                             max_steps=8, number_processes=1, data_collection_period=1,
+                             display_progress=False)
+    assert len(results) == 2 * 9  # two parameter points, days 0 to 8
+    assert {"members", "Step", "max_members"} <= set(results[0])
+    assert all(r["members"] <= r["max_members"] for r in results)
