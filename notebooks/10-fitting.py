@@ -40,16 +40,22 @@
 # %%
 import tempfile
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from circlesim import PARAMETERS
+from circlesim import lessons as kit
 from circlesim.fit import (Problem, forecast, goodness_of_fit, history_from_frame,
                            make_priors, run_abc, what_if)
 from circlesim.fit.simulate import simulate_frame
 
-plt.rcParams.update({"figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3})
+
+def runs_frame(paths, columns):
+    """Posterior-predictive runs as a tidy frame (step, seed = draw, one column each)."""
+    n, days, _ = paths.shape
+    return pd.DataFrame({"step": np.tile(np.arange(days), n), "seed": np.repeat(np.arange(n), days),
+                         **{c: paths[:, :, j].ravel() for j, c in enumerate(columns)}})
+
 for name in ["join_probability", "post_rate"]:
     print(f"{name:17} default {PARAMETERS[name].default!s:6} {PARAMETERS[name].help}")
 
@@ -89,19 +95,6 @@ summary["truth"] = summary["parameter"].map(TRUTH)
 summary.round(3)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3))
-for ax, prior in zip(axes, priors):
-    values = posterior.frame[prior.key]
-    bins = np.logspace(np.log10(prior.low), np.log10(prior.high), 20) if prior.log else 20
-    ax.hist(values, bins=bins, weights=posterior.frame["weight"], color="tab:blue", alpha=0.6)
-    ax.axvline(TRUTH[prior.key], color="k", ls="--", label="truth")
-    ax.set_xscale("log" if prior.log else "linear")
-    ax.set_xlim(prior.low, prior.high)
-    ax.set_title(f"posterior of {prior.key} (x axis = prior range)")
-    ax.legend()
-fig.tight_layout()
-
-# %%
 inside = {k: bool(lo <= TRUTH[k] <= hi)
           for k, lo, hi in zip(summary.parameter, summary.low90, summary.high90)}
 print("In this run: " + "; ".join(
@@ -129,21 +122,20 @@ assert post_width < prior_width, "the data narrow post_rate below its prior rang
 # %%
 fc = forecast(problem, posterior, history, horizon=14, draws=40, seed=1)
 gof = goodness_of_fit(fc, history, fitted.last_day)
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
-for ax, col in zip(axes, ["members", "posts"]):
+runs = runs_frame(fc.paths, fc.columns)
+fig, axes = kit.figure("Forecast from the fit: 40 posterior draws", ncols=2, width=13)
+for ax, col, name in zip(axes, ["members", "posts"], ["members", "posts per day"]):
     x = fc.column(col)
     days = np.arange(fc.days + 1)
-    q05, q25, q50, q75, q95 = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-    ax.fill_between(days, q05, q95, alpha=0.2, label="90% band")
-    ax.fill_between(days, q25, q75, alpha=0.4, label="50% band")
-    ax.plot(days, q50, label="median")
+    q05, q95 = np.quantile(x, [0.05, 0.95], axis=0)
+    ax.fill_between(days, q05, q95, color="tab:blue", alpha=0.12, label="90% of the runs")
+    kit.band(ax, runs, col, label="mean of the runs (95% CI)")
     fit_part = observed.day <= fitted.last_day
     ax.plot(observed.day[fit_part], observed[col][fit_part], "k.", label="fitted days")
     ax.plot(observed.day[~fit_part], observed[col][~fit_part], "r.", label="held-out days")
     ax.axvline(fitted.last_day + 0.5, color="grey", ls="--")
-    ax.set_title(col)
-axes[0].legend(fontsize=8)
-fig.tight_layout()
+    kit.labels(ax, "day", name)
+kit.show(fig)
 gof.table.round(2)
 
 # %%
@@ -163,6 +155,13 @@ print("In this run:", gof.verdict)
 # %%
 wi = what_if(problem, fc, [("organiser_posts=6", {"organiser_posts": 6.0})])
 table = wi.table[wi.table.metric.isin(["members_at_end", "posts", "spend"])]
+fig, axes = kit.figure("Posting 6 a day from day 30, same draws and seeds", ncols=2, width=13)
+for ax, col, name in zip(axes, ["posts", "members"], ["posts per day", "members"]):
+    for arm, label in [("baseline", "as fitted (2 a day)"), ("organiser_posts=6", "6 a day")]:
+        kit.band(ax, runs_frame(wi.arms[arm], wi.columns).query("step >= 20"), col, label=label)
+    ax.axvline(wi.change_day + 0.5, color="grey", ls="--")
+    kit.labels(ax, "day", name)
+kit.show(fig)
 table.round(2)
 
 # %%

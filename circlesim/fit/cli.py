@@ -86,6 +86,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from .priors import make_priors, parse_prior
     from .simulate import Problem
 
+    try:
+        import pyabc  # noqa: F401
+    except ModuleNotFoundError:
+        raise UsageError("circlesim fit needs the pyabc package: pip install 'circlesim[fit]'"
+                         ) from None
     # ---- check every input before any simulation
     try:
         history = load_history(args.data)

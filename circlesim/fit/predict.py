@@ -191,8 +191,8 @@ def goodness_of_fit(fc: Forecast, history: History, fit_last_day: int,
         verdict = (f"The fit describes these data: {fitted_txt}; {held_txt} "
                    f"(nominal 90% and 50%).")
     else:
-        why = fitted_txt if not fit_ok else held_txt
-        verdict = (f"The fit does not describe these data: only {why} (nominal 90%); do not "
+        verdict = (f"The fit does not describe these data: {fitted_txt}; {held_txt} (nominal "
+                   f"90% and 50%; at least {threshold:.0%} needed inside the 90% band); do not "
                    f"trust its forecast or its what-ifs.")
     for r in rows:
         if r["fitted_r2"] == r["fitted_r2"] and r["fitted_r2"] < 0:

@@ -80,15 +80,20 @@ def what_if_figure(wi: WhatIf, path: str | Path, column: str = "members") -> Non
     ax.set_xlabel("day")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    t = wi.table[(wi.table.metric == "members_at_end") & (wi.table.arm != "baseline")]
-    if len(t):
-        y = np.arange(len(t))
-        ax2.errorbar(t["diff_median"], y, xerr=[t["diff_median"] - t["diff_low90"],
-                                                 t["diff_high90"] - t["diff_median"]],
-                     fmt="o", capsize=3)
-        ax2.set_yticks(y, t["arm"])
+    arms = [a for a in wi.arms if a != "baseline"]
+    if arms:
+        # three outcomes counted in people share one axis: the group at the end, and who
+        # joined and who left over the forecast days (paired differences to the baseline)
+        for k, metric in enumerate(("members_at_end", "joined", "left")):
+            t = wi.table[(wi.table.metric == metric)].set_index("arm").loc[arms]
+            y = np.arange(len(arms)) + (k - 1) * 0.22
+            ax2.errorbar(t["diff_median"], y, xerr=[t["diff_median"] - t["diff_low90"],
+                                                     t["diff_high90"] - t["diff_median"]],
+                         fmt="o", capsize=3, color=colors[k], label=metric.replace("_", " "))
+        ax2.set_yticks(np.arange(len(arms)), arms)
         ax2.axvline(0, color="grey", lw=0.8)
-        ax2.set_title("members at the end minus baseline (paired; median, 90%)")
+        ax2.set_xlabel("people, arm minus baseline (paired; median and 90% of draws)")
+        ax2.legend(fontsize=8)
         ax2.grid(alpha=0.3)
     else:
         ax2.axis("off")
