@@ -214,8 +214,8 @@ kit.show(fig)
 kit.say(f"""**In these runs.** Recruitment trees are {depth:.1f} generations deep.
 **{share_none:.0%} of the people who ever joined brought in nobody**; those who recruited
 anyone brought {by_recruiters:.1f} each, and the best recruiter of a run brought {best:.1f}.
-Nobody brings ten: where a group multiplies, it is a few members bringing a few, generation
-after generation.""")
+{"Nobody brings ten" if best.high < 10 else "Hardly anyone brings ten"}: where a group
+multiplies, it is a few members bringing a few, generation after generation.""")
 
 # %%
 assert by_recruiters.high < 10, "recruiters bring a few each, not ten"
