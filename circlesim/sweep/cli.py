@@ -60,6 +60,10 @@ def _add_run_options(p: argparse.ArgumentParser, *, default_workers_help: str) -
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on this Dask scheduler instead of local processes")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--memory-limit", default=None, metavar="SIZE",
+                   help="refuse the sweep before it starts if any point's parameters are "
+                        "estimated to need more memory per run, e.g. 2G or 500M "
+                        "(default: half the available memory)")
 
 
 def register(subparsers) -> None:
@@ -184,9 +188,43 @@ def _sweep(args) -> int:
               f"{spec.replications} replication(s), {spec.steps} days each, root seed {spec.seed}"
               f" -> {out}")
         return EXIT_OK
+    spec = check_budget(spec, out, args.memory_limit)
     result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler,
                        progress=not args.no_progress and sys.stderr.isatty())
     return _finish(result, out)
+
+
+def check_budget(spec, out: Path, memory_limit: str | None):
+    """Resolve the root seed and check every point's memory estimate before any run starts.
+
+    Returns the spec with its seed fixed (so the checked plan is the one that runs)."""
+    from .engine import resolve_seed
+
+    spec = resolve_seed(spec, out)
+    try:
+        from circlesim.budget import MemoryBudgetError, check_memory, parse_size
+    except ImportError:  # pragma: no cover - an engine without budgets
+        return spec
+    from circlesim.parameters import Parameters
+    from circlesim.scenarios import load_scenario
+
+    limit = None if memory_limit is None else parse_size(memory_limit)
+    scenarios: dict = {}
+    seen: set = set()
+    for run in spec.plan():
+        key = (run.scenario, run.point)
+        if key in seen:
+            continue
+        seen.add(key)
+        if run.scenario_ref not in scenarios:
+            scenarios[run.scenario_ref] = load_scenario(run.scenario_ref).parameters
+        params = Parameters.from_mapping({**scenarios[run.scenario_ref], **run.overrides})
+        try:
+            check_memory(params, limit)
+        except MemoryBudgetError as err:
+            raise MemoryBudgetError(err.key, f"scenario {run.scenario!r}, point {run.point}: "
+                                             f"{' '.join(str(err).split())}") from None
+    return spec
 
 
 def _finish(result, out: Path) -> int:
@@ -253,6 +291,7 @@ def _compare(args) -> int:
     _check_scheduler(args)
     out = Path(spec.default_out())
     check_output_dir(out, "--out")
+    spec = check_budget(spec, out, args.memory_limit)
     result = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler,
                        progress=not args.no_progress and sys.stderr.isatty())
     status = _finish(result, out)
