@@ -106,6 +106,20 @@ measures = {label: {
 kit.table({label: {k: kit.mean_ci(v) for k, v in m.items()} for label, m in measures.items()},
           ".3g")
 
+# %% [markdown]
+# The same day-90 numbers side by side: does a more precise group cost growth?
+
+# %%
+fig, axes = kit.figure(f"Day {DAYS}: precision against size, by arm (95% CI over 20 runs)",
+                       ncols=2, width=12)
+kit.estimates_bar(axes[0], {label: kit.mean_ci(m[f"members on day {DAYS}"])
+                            for label, m in measures.items()}, colors=COLOURS)
+kit.labels(axes[0], "members", "arm", "Size")
+kit.estimates_bar(axes[1], {label: kit.mean_ci(m["share in the niche"])
+                            for label, m in measures.items()}, colors=COLOURS)
+kit.labels(axes[1], "share of members inside the niche", "arm", "Precision")
+kit.show(fig)
+
 # %%
 narrow, base, broad, ungated = measures.values()
 size_key, niche_key, conv_key = f"members on day {DAYS}", "share in the niche", \
