@@ -335,14 +335,16 @@ class LazyMarket:
 
     def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:
         """Positions of the given node labels (identity for a generated market)."""
-        idx = np.asarray(labels, dtype=np.int64)
-        if idx.size and (idx.min() < 0 or idx.max() >= self.size):
-            raise ParameterError(
-                "initial_people",
-                f"initial_people: ids must be from 0 to {self.size - 1}",
-            )
-        return idx
+        return _market_ids(labels, self.size)
 
+
+
+def _market_ids(labels: Sequence[Hashable], size: int) -> np.ndarray:
+    """``labels`` as market ids, checked to lie in 0 .. size - 1 (one line naming the key)."""
+    idx = np.asarray(labels, dtype=np.int64)
+    if idx.size and (idx.min() < 0 or idx.max() >= size):
+        raise ParameterError("initial_people", f"initial_people: ids must be from 0 to {size - 1}")
+    return idx
 
 # ---------------------------------------------------------------- a loaded market graph
 @dataclass
@@ -417,13 +419,7 @@ class Market:
     def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:
         """Positions of the given node labels (identity for a generated market)."""
         if self.labels is None:
-            idx = np.asarray(labels, dtype=np.int64)
-            if idx.size and (idx.min() < 0 or idx.max() >= self.size):
-                raise ParameterError(
-                    "initial_people",
-                    f"initial_people: ids must be from 0 to {self.size - 1}",
-                )
-            return idx
+            return _market_ids(labels, self.size)
         lookup = {label: i for i, label in enumerate(self.labels)}
         try:
             return np.array([lookup[label] for label in labels], dtype=np.int64)
