@@ -48,9 +48,11 @@ DEFAULT_SPEED = "5/s"
 DEFAULT_STOP_DAY = 180
 NO_COMPARE = ""
 NO_COMPARE_TEXT = "(no comparison)"
-#: Builds expected to need more memory than this run in the background with a busy sign
-#: (memory tracks build time: the default market, ~140 MB, builds in about 0.4 s).
-SYNC_BUILD_BYTES = 160 * 1024**2
+#: Builds whose model (the engine's estimate, the interpreter left out) needs more memory than
+#: this run in the background with a busy sign. Memory tracks build work, which grows with the
+#: members, not the lazy market: the baseline needs ~2 MB and builds at once; 20,000 founding
+#: members need ~32 MB and about 2 s.
+SYNC_BUILD_BYTES = 8 * 1024**2
 #: One batch of "run to day N" / "draw every N days" steps at most this long (s) before the
 #: page is drawn and a Pause can get through.
 BATCH_SECONDS = 0.4

@@ -58,9 +58,14 @@ def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:
     from circlesim.budget import check_memory
     from circlesim.parameters import ParameterError
 
+    from circlesim.budget import estimate_memory
+
     limit = session_memory_limit() if limit is None else limit
     try:
-        check_memory(_parameters(spec), limit_bytes=limit)
+        params = _parameters(spec)
+        # the server's interpreter is already running: a session pays only for its model
+        runtime = estimate_memory(params).parts.get("runtime", 0)
+        check_memory(params, limit_bytes=limit + runtime)
     except ParameterError as exc:
         return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
     return None

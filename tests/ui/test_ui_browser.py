@@ -286,23 +286,32 @@ def test_projector_sizes_presentation_and_narrow_screens(new_page):
 
 
 def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
-    """One session asks for a huge market (refused with a message) and then a big one (built
-    in the background with a busy sign); the other session keeps stepping meanwhile."""
+    """One session asks for 10^10 paid exposures a day (refused with a message), then for
+    2,000 founding members under a cap of 20,000 (built in the background with a busy sign);
+    the other session keeps stepping meanwhile."""
     first, second = new_page(), new_page()
-    first.locator(".v-expansion-panel-header", has_text="Network").click()
-    market = first.locator(".circlesim-field-market_size input")
-    market.fill("5000000")
-    market.press("Enter")
+    first.locator(".v-expansion-panel-header", has_text="Sharing").click()
+    budget = first.locator(".circlesim-field-seeding_budget input")
+    budget.fill("1e9")  # 2 x 10^10 paid exposures a day
+    budget.press("Enter")
     first.locator(".circlesim-form-error", has_text="MB").wait_for()
-    assert "market_size" in first.locator(".circlesim-form-error").inner_text()
+    assert "seeding_budget" in first.locator(".circlesim-form-error").inner_text()
     click_step(second, 2)
-    market.fill("50000")  # within the limit, built in the background (a second or more)
-    market.press("Enter")
+    budget.fill("0")
+    budget.press("Enter")
+    first.locator(".v-expansion-panel-header", has_text="Network").click()
+    cap = first.locator(".circlesim-field-max_members input")
+    cap.fill("20000")
+    cap.press("Enter")
+    first.locator(".circlesim-restart", has_text="max_members = 20000").wait_for(timeout=60_000)
+    founders = first.locator(".circlesim-field-initial_members input")
+    founders.fill("2000")  # within the limit: a cap of 20,000 is built in the background
+    founders.press("Enter")
     first.locator(".circlesim-busy").wait_for(timeout=10_000)
     click_step(second, 2)  # the other session keeps stepping during the build
     assert day(second) == 4
     first.locator(".circlesim-busy").wait_for(state="detached", timeout=60_000)
-    assert "market_size = 50000" in first.locator(".circlesim-restart").inner_text()
+    assert "initial_members = 2000" in first.locator(".circlesim-restart").inner_text()
     click_step(first, 1)
     first.locator(".circlesim-reset").click()  # a big model is rebuilt in the background too
     first.locator(".circlesim-restart", has_text="Reset: back to day 0 (was day 1)").wait_for(

@@ -359,9 +359,9 @@ def test_over_budget_settings_get_a_message_instead_of_a_build(app, monkeypatch)
     monkeypatch.setenv("CIRCLESIM_UI_SESSION_MEMORY_MB", "200")
     app.button("Step").click()
     app.open_all_groups()
-    app.type("market_size", "2000000")
+    app.type("seeding_budget", "1e9")  # 2 x 10^10 paid exposures a day
     message = app.text("circlesim-form-error")
-    assert "MB" in message and "market_size" in message, message
+    assert "MB" in message and "seeding_budget" in message, message
     assert app.day == 1  # the last run is kept, nothing was built
     app.button("Step").click()
     assert app.day == 2
