@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,11 @@ PLOT_MARKERS_JS = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def reference():
+def members_series() -> list[int]:
     """The members series of the page's model, computed here (same constructor, same seed).
 
-    Building it also compiles the engine into numba's on-disk cache before the server starts,
-    so a fresh clone's one-off compile is not paid inside a browser wait."""
+    Building it also compiles the engine into numba's on-disk cache (a fresh clone's one-off
+    compile), so the server's session loads it instead of compiling inside a browser wait."""
     import solaraviz_app
 
     model = solaraviz_app.make_model()
@@ -58,15 +58,24 @@ def reference():
 
 
 @pytest.fixture(scope="module")
-def viz_server(reference):
-    try:
-        with harness.ui_server(app=str(APP)) as (url, log_path):
-            yield url, log_path
-            log_text = log_path.read_text()
-    except harness.SetupError as exc:
-        pytest.fail(str(exc), pytrace=False)
+def viz_server():
+    """(url, reference series): the page served on a free port; the reference is computed
+    while the server starts (the server builds no model before a browser session opens)."""
+    with ThreadPoolExecutor(1) as pool:
+        reference = pool.submit(members_series)
+        try:
+            with harness.ui_server(app=str(APP)) as (url, log_path):
+                yield url, reference.result()
+                log_text = log_path.read_text()
+        except harness.SetupError as exc:
+            pytest.fail(str(exc), pytrace=False)
     assert "Could not load URL" not in log_text, log_text[-3000:]  # every front-end file local
     assert "Traceback" not in log_text, log_text[-3000:]
+
+
+@pytest.fixture
+def reference(viz_server):
+    return viz_server[1]
 
 
 @pytest.fixture
