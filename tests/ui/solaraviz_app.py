@@ -7,6 +7,10 @@ Only public API on both sides: the model is built from a
 ``make_plot_component`` (its default matplotlib backend) from ``model.datacollector``, and Mesa's
 Reset re-creates the model from ``model.scenario``'s class and ``model_params`` (the slider and
 the preset choice go into the new scenario).
+
+Mesa's rule for Reset: the new model gets ``model_params`` and the scenario class's defaults,
+not the values of the running model's scenario. So whatever must survive Reset (the seed, a
+preset other than baseline) belongs in ``model_params``, as here.
 """
 
 from __future__ import annotations
