@@ -79,6 +79,20 @@ class FormResult:
         return not self.errors
 
 
+def _parsed(texts: dict[str, str]):
+    """``(name, text, value, problem)`` for every field of ``texts`` that is a parameter;
+    ``problem`` is None, or ``(key, one-line message)`` when the text does not parse."""
+    for name, text in texts.items():
+        if name not in PARAMETERS:
+            continue
+        try:
+            yield name, text, parse_value(name, str(text)), None
+        except ParameterError as exc:
+            yield name, text, None, (getattr(exc, "key", None) or name, str(exc))
+        except (ValueError, TypeError) as exc:
+            yield name, text, None, (name, f"{name}: {exc}")
+
+
 def validate(scenario: str, texts: dict[str, str]) -> FormResult:
     """Parse the edited fields and check the combination; never raises for bad input."""
     errors: dict[str, str] = {}
@@ -87,19 +101,10 @@ def validate(scenario: str, texts: dict[str, str]) -> FormResult:
         base = scenario_values(scenario)
     except Exception as exc:  # a broken preset file must not crash the page
         return FormResult({}, {FORM: f"scenario {scenario!r} could not be loaded: {exc}"})
-    for name, text in texts.items():
-        spec = PARAMETERS.get(name)
-        if spec is None:
-            continue
-        try:
-            value = parse_value(name, str(text))
-        except ParameterError as exc:
-            errors[getattr(exc, "key", None) or name] = str(exc)
-            continue
-        except (ValueError, TypeError) as exc:
-            errors[name] = f"{name}: {exc}"
-            continue
-        if value != base.get(name):
+    for name, _text, value, problem in _parsed(texts):
+        if problem is not None:
+            errors[problem[0]] = problem[1]
+        elif value != base.get(name):
             overrides[name] = value
     if not errors:
         from circlesim.scenarios import load_scenario
@@ -182,13 +187,8 @@ def carry_edits(texts: dict[str, str], old: str, new: str) -> tuple[dict[str, st
         return dict(texts), list(texts), []
     kept: dict[str, str] = {}
     dropped = []
-    for name, text in texts.items():
-        spec = PARAMETERS.get(name)
-        if spec is None:
-            continue
-        try:
-            value = parse_value(name, str(text))
-        except (ParameterError, ValueError, TypeError):
+    for name, text, value, problem in _parsed(texts):
+        if problem is not None:
             kept[name] = text
             continue
         if value == before.get(name):
