@@ -28,8 +28,9 @@ from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WI
                       DailyRecord, DailyTable, members_frame, network_view, record_day,
                       recruitment_tree)
 from .parameters import ParameterError, Parameters
-from .state import (Channel, LeaveReason, MemberState, admit_members, record_engagement,
-                    record_posts, record_replies, record_value, retire_members)
+from .state import (Channel, LeaveReason, MemberState, admit_members, count_waiting_and_tied,
+                    record_engagement, record_posts, record_replies, record_value,
+                    retire_members)
 
 __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
 
@@ -128,6 +129,9 @@ class CommunityModel(mesa.Model):
             self._market_args = (False, 0, m.size, 0.0, 0.0, 1.0, m.indptr,
                                  m.indices.astype(np.int64))
             self._interest_args = (False, 0, m.size, 1, 0.0, 0.0, m.interest)
+        #: hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)
+        self._task_hours = [params.hours_per_post, params.hours_per_answer,
+                            params.hours_per_invite]
         a = self.audience
         self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
 
@@ -228,18 +232,14 @@ class CommunityModel(mesa.Model):
             day.attended = np.zeros(n, dtype=bool)
             day.attention = 0.0
             return
-        alive = s.alive[:n]
-        ready = int((s.complaint_open[:n] & alive
-                     & (day.t - s.complaint_since[:n] >= p.answer_delay)).sum())
+        ready, tied = count_waiting_and_tied(s.bools, s.ints, n, day.t, p.answer_delay)
         invites = 0
         if p.pruning and day.t % p.prune_interval == 0:
-            invites = int(np.floor(p.prune_fraction * self._alive))
+            invites = int(math.floor(p.prune_fraction * self._alive))
         granted, left = rules.allocate_attention(
-            p.organiser_hours,
-            np.array([day.organiser_posts, min(p.answer_capacity, ready), invites]),
-            np.array([p.hours_per_post, p.hours_per_answer, p.hours_per_invite]))
-        day.organiser_posts, day.answer_quota, day.invite_quota = (int(g) for g in granted)
-        tied = int((s.organiser_tie[:n] & alive).sum())
+            p.organiser_hours, [day.organiser_posts, min(p.answer_capacity, ready), invites],
+            self._task_hours)
+        day.organiser_posts, day.answer_quota, day.invite_quota = granted.tolist()
         day.attention, day.tie_hours = rules.tie_attention(left, tied, p.hours_per_tie)
         day.attended = rules.draw_attended(s.organiser_tie, s.alive, n, day.attention, self.rs)
 

@@ -1116,16 +1116,16 @@ def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarra
         Hours left after all tasks.
     """
     left = float(budget)
-    granted = np.zeros(len(demands), dtype=np.int64)
-    for k, (want, hours) in enumerate(zip(demands, unit_hours)):
+    granted = []
+    for want, hours in zip(np.asarray(demands).tolist(), np.asarray(unit_hours).tolist()):
         want = int(max(want, 0))
         if hours <= 0:
-            granted[k] = want
+            granted.append(want)
             continue
-        g = min(want, int(np.floor(left / hours + 1e-9)))
-        granted[k] = g
+        g = min(want, int(math.floor(left / hours + 1e-9)))
+        granted.append(g)
         left -= g * hours
-    return granted, max(left, 0.0)
+    return np.array(granted, dtype=np.int64), max(left, 0.0)
 
 
 def tie_attention(hours_left: float, tied: int, hours_per_tie: float) -> tuple[float, float]:

@@ -85,13 +85,6 @@ def bytes_per_member(value_window: int, tie_width: int = 8) -> int:
 BYTES_PER_MEMBER = bytes_per_member(30)
 
 
-def _field_property(block: str, index: int, doc: str):
-    def getter(self: MemberState) -> np.ndarray:
-        return getattr(self, block)[index]
-
-    return property(getter, doc=doc)
-
-
 class MemberState:
     """Growing struct-of-arrays for members. ``n`` rows are in use."""
 
@@ -107,6 +100,16 @@ class MemberState:
         self.value_ring = np.zeros((value_window, self.capacity))
         self.archive: list[dict[str, np.ndarray]] = []
         self.ties = np.full((self.capacity, tie_width), -1, dtype=np.int64)
+        self._bind_fields()
+
+    def _bind_fields(self) -> None:
+        """Bind each field's name to its row view of the blocks (``self.engagement`` is
+        ``self.floats[ENGAGEMENT]``); called again whenever the blocks are reallocated."""
+        for block, names in (("floats", FLOAT_FIELDS), ("ints", INT_FIELDS),
+                             ("bools", BOOL_FIELDS)):
+            rows = getattr(self, block)
+            for i, name in enumerate(names):
+                self.__dict__[name] = rows[i]
 
     # ------------------------------------------------------------------ growth
     def _grow(self, needed: int) -> None:
@@ -132,6 +135,7 @@ class MemberState:
         ties[:old] = self.ties
         self.ties = ties
         self.capacity = new_cap
+        self._bind_fields()
 
     def add_rows(self, count: int) -> np.ndarray:
         """Reserve ``count`` new rows (all fields at their empty values); return their indices."""
@@ -214,14 +218,6 @@ class MemberState:
         """Values of ``names`` for everybody who ever joined (archive first, then current)."""
         return {name: np.concatenate([part[name] for part in self.archive]
                                      + [getattr(self, name)[: self.n]]) for name in names}
-
-
-for _i, _name in enumerate(FLOAT_FIELDS):
-    setattr(MemberState, _name, _field_property("floats", _i, f"float field {_name!r}"))
-for _i, _name in enumerate(INT_FIELDS):
-    setattr(MemberState, _name, _field_property("ints", _i, f"int field {_name!r}"))
-for _i, _name in enumerate(BOOL_FIELDS):
-    setattr(MemberState, _name, _field_property("bools", _i, f"bool field {_name!r}"))
 
 
 @njit(cache=True)
@@ -373,6 +369,21 @@ def record_engagement(floats, ints, bools, n, t, newcomer_days, seen, tone_sum,
             floats[ENGAGEMENT, i] = engagement_after(
                 floats[ENGAGEMENT, i], seen[i], tone_sum[i], replies_received[i],
                 t - ints[JOINED_STEP, i] < newcomer_days, contagion, reply_reward, decay)
+
+
+@njit(cache=True)
+def count_waiting_and_tied(bools, ints, n, t, delay):
+    """Current members' open complaints at least ``delay`` days old on day ``t``, and current
+    members tied to the organiser (the organiser's demands of the day)."""
+    waiting = 0
+    tied = 0
+    for i in range(n):
+        if bools[ALIVE, i]:
+            if bools[COMPLAINT_OPEN, i] and t - ints[COMPLAINT_SINCE, i] >= delay:
+                waiting += 1
+            if bools[ORGANISER_TIE, i]:
+                tied += 1
+    return waiting, tied
 
 
 @njit(cache=True)
