@@ -23,7 +23,7 @@ from numba import njit
 __all__ = [
     "uniform", "normal", "poisson", "laplace", "ndtri", "gaussian_match", "circular_distance1",
     "seed_state", "person_key", "EMPTY", "MEMBER", "FORMER", "EXPOSED",
-    "table_get", "table_or", "table_rehash", "PeopleTable",
+    "table_get", "table_or", "table_rehash", "PeopleTable", "argsort_stable", "sorted_copy",
 ]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -220,6 +220,69 @@ def gaussian_match(a, b, width):
     match (a person and the niche) and topic relevance (a reader and a post)."""
     d = circular_distance1(a, b) / width
     return math.exp(-0.5 * d * d)
+
+
+@njit(cache=True)
+def argsort_stable(keys):
+    """Positions that sort the float ``keys`` ascending, equal keys in their original order
+    (numpy's ``argsort(kind="stable")``): insertion sort of runs of 16, then bottom-up merges.
+
+    The one sort of the compiled code (integer keys are passed as floats, exact below 2^53):
+    numba's own sorts are compiled anew for every key type and are a large part of a cold
+    start.
+    """
+    n = keys.shape[0]
+    src = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        src[i] = i
+    run = 16
+    for lo in range(0, n, run):
+        hi = min(lo + run, n)
+        for i in range(lo + 1, hi):
+            v = src[i]
+            j = i - 1
+            while j >= lo and keys[src[j]] > keys[v]:
+                src[j + 1] = src[j]
+                j -= 1
+            src[j + 1] = v
+    if n <= run:
+        return src
+    dst = np.empty(n, dtype=np.int64)
+    width = run
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if keys[src[j]] < keys[src[i]]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    return src
+
+
+@njit(cache=True)
+def sorted_copy(x):
+    """The float values ``x`` sorted ascending (a new array)."""
+    order = argsort_stable(x)
+    out = np.empty(x.shape[0], dtype=np.float64)
+    for i in range(x.shape[0]):
+        out[i] = x[order[i]]
+    return out
 
 
 def seed_state(rng: np.random.Generator) -> np.ndarray:

@@ -61,7 +61,7 @@ def circular_distance(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarra
 
 @njit(cache=True)
 def _match_many(a, b, width):
-    out = np.empty(a.shape[0])
+    out = np.empty(a.shape[0], dtype=np.float64)
     for i in range(a.shape[0]):
         out[i] = gaussian_match(a[i], b[i], width)
     return out
@@ -133,7 +133,7 @@ def lazy_interest(seed, n, topics, spread, centre, i):
     start = (k * n) // topics
     size = ((k + 1) * n) // topics - start
     rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, 0)
+    rs[0] = person_key(seed, i, np.int64(0))
     u = (i - start + uniform_open(rs)) / size
     x = centre + k / topics
     if spread > 0:
@@ -143,7 +143,7 @@ def lazy_interest(seed, n, topics, spread, centre, i):
 
 @njit(cache=True)
 def _lazy_interest_many(seed, n, topics, spread, centre, ids):
-    out = np.empty(ids.shape[0])
+    out = np.empty(ids.shape[0], dtype=np.float64)
     for q in range(ids.shape[0]):
         out[q] = lazy_interest(seed, n, topics, spread, centre, ids[q])
     return out
@@ -153,7 +153,7 @@ def _lazy_interest_many(seed, n, topics, spread, centre, ids):
 def lazy_friend_count(seed, friends_mean, i):
     """Length of person ``i``'s friend list: Poisson(``friends_mean``) from its stream."""
     rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, 1)
+    rs[0] = person_key(seed, i, np.int64(1))
     return poisson(rs, friends_mean)
 
 
@@ -210,7 +210,7 @@ def _lazy_gather(seed, n, friends_mean, homophily, scale, people):
 def _lazy_histogram(seed, n, topics, spread, centre, niche_centre, width, sample, levels):
     """Histogram of match levels over the market (exact, or from ``sample`` stratified points
     per topic, each standing for its share of the topic) and the sum of matches."""
-    hist = np.zeros(levels)
+    hist = np.zeros(levels, dtype=np.float64)
     total = 0.0
     for k in range(topics):
         start = (k * n) // topics

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .kernels import (EXPOSED, FORMER, MEMBER, binomial, binomial_small, gaussian_match, normal,
-                      poisson, table_or, uniform)
+from .kernels import (EXPOSED, FORMER, MEMBER, argsort_stable, binomial, binomial_small,
+                      gaussian_match, normal, poisson, table_or, uniform)
 from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
@@ -172,8 +172,8 @@ def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, br
                     tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
                     niche_center, reply_probability, relevance_width, interaction, read_share,
                     rs):
-    seen = np.zeros(n)
-    tone_sum = np.zeros(n)
+    seen = np.zeros(n, dtype=np.float64)
+    tone_sum = np.zeros(n, dtype=np.float64)
     replies_made = np.zeros(n, dtype=np.int64)
     replies_received = np.zeros(n, dtype=np.int64)
     for s in range(n):
@@ -303,11 +303,22 @@ def organiser_answers(open_since, today, capacity, delay):
     """
     if capacity <= 0 or open_since.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
-    ready = np.flatnonzero(today - open_since >= delay)
-    if ready.shape[0] > capacity:
-        oldest = np.argsort(open_since[ready], kind="mergesort")[:capacity]
-        ready = ready[oldest]
-    return ready
+    ready = np.empty(open_since.shape[0], dtype=np.int64)
+    k = 0
+    for q in range(open_since.shape[0]):
+        if today - open_since[q] >= delay:
+            ready[k] = q
+            k += 1
+    if k <= capacity:
+        return ready[:k]
+    since = np.empty(k, dtype=np.float64)
+    for q in range(k):
+        since[q] = open_since[ready[q]]
+    oldest = argsort_stable(since)  # oldest first, earlier rows first among equals
+    out = np.empty(capacity, dtype=np.int64)
+    for q in range(capacity):
+        out[q] = ready[oldest[q]]
+    return out
 
 
 @njit(cache=True)
@@ -342,7 +353,8 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_ba
     -------
     (answered, by members, by the organiser, sum of the answered complaints' ages)
     """
-    resolved_tone[:] = 0.0
+    for i in range(resolved_tone.shape[0]):
+        resolved_tone[i] = 0.0
     open_rows = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
@@ -367,8 +379,16 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_ba
             by_members += 1
     by_organiser = 0
     if organiser_active:
-        waiting = np.flatnonzero(~solved)
-        picked = organiser_answers(complaint_since[open_rows[waiting]], t, capacity, delay)
+        waiting = np.empty(m, dtype=np.int64)
+        w = 0
+        for q in range(m):
+            if not solved[q]:
+                waiting[w] = q
+                w += 1
+        since = np.empty(w, dtype=np.int64)
+        for q in range(w):
+            since[q] = complaint_since[open_rows[waiting[q]]]
+        picked = organiser_answers(since, t, capacity, delay)
         by_organiser = picked.shape[0]
         for q in picked:
             solved[waiting[q]] = True
@@ -466,8 +486,9 @@ def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scal
 
 @njit(cache=True)
 def _grown(a, cap):
-    b = np.empty(cap, dtype=a.dtype)
-    b[:a.shape[0]] = a
+    b = np.empty(cap, dtype=np.int64)
+    for i in range(a.shape[0]):
+        b[i] = a[i]
     return b
 
 
@@ -491,11 +512,16 @@ def paid_exposures(budget, cost, lo, hi, ids, rs):
         for q in range(count):
             out[q] = ids[min(int(uniform(rs) * ids.shape[0]), ids.shape[0] - 1)]
         return out
-    ends = np.cumsum(hi - lo)
-    total = ends[-1]
+    ends = np.empty(lo.shape[0], dtype=np.int64)  # cumulative sizes of the id ranges
+    total = 0
+    for w in range(lo.shape[0]):
+        total += hi[w] - lo[w]
+        ends[w] = total
     for q in range(count):
         x = min(int(uniform(rs) * total), total - 1)
-        w = np.searchsorted(ends, x, side="right")
+        w = 0
+        while ends[w] <= x:  # the range holding position x
+            w += 1
         out[q] = lo[w] + x - (ends[w] - (hi[w] - lo[w]))
     return out
 
@@ -548,7 +574,10 @@ def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, c
             hit_by[h] = by[q]
             h += 1
     hit_person, hit_by = hit_person[:h], hit_by[:h]
-    order = np.argsort(hit_person, kind="mergesort")
+    keys = np.empty(h, dtype=np.float64)
+    for q in range(h):
+        keys[q] = hit_person[q]
+    order = argsort_stable(keys)
     joiners = np.empty(h, dtype=np.int64)
     recruiter = np.empty(h, dtype=np.int64)
     j = 0
@@ -575,13 +604,22 @@ def admit_up_to_cap(k, free, rs):
     ndarray
         Positions admitted, ascending.
     """
+    idx = np.empty(k, dtype=np.int64)
+    for q in range(k):
+        idx[q] = q
     if k <= free:
-        return np.arange(k)
-    idx = np.arange(k)
+        return idx
     for q in range(free):
         r = q + min(int(uniform(rs) * (k - q)), k - q - 1)
         idx[q], idx[r] = idx[r], idx[q]
-    return np.sort(idx[:free])
+    keys = np.empty(free, dtype=np.float64)
+    for q in range(free):
+        keys[q] = idx[q]
+    order = argsort_stable(keys)
+    out = np.empty(free, dtype=np.int64)
+    for q in range(free):
+        out[q] = idx[order[q]]
+    return out
 
 
 @njit(cache=True)
@@ -594,8 +632,8 @@ def new_member_draws(k, initial_engagement, activity_sigma, centre_strength, rs)
     -------
     engagement, activity, organiser_tie : ndarrays of length ``k``
     """
-    e = np.empty(k)
-    a = np.empty(k)
+    e = np.empty(k, dtype=np.float64)
+    a = np.empty(k, dtype=np.float64)
     tie = np.empty(k, dtype=np.bool_)
     for q in range(k):
         e[q] = min(max(normal(rs, initial_engagement, 0.1), 0.01), 1.0)
@@ -631,7 +669,7 @@ def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
 
 @njit(cache=True)
 def _leave_probabilities(e, complaint, read_share, relevance, l, c, o, f):
-    out = np.empty(e.shape[0])
+    out = np.empty(e.shape[0], dtype=np.float64)
     for i in range(e.shape[0]):
         out[i] = leave_probability(e[i], complaint[i], read_share, relevance[i], l, c, o, f)
     return out
@@ -669,11 +707,15 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
     of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it and its
     mean over current members (1 with no content or no members)."""
     bins = topic_weights.shape[0]
-    total = topic_weights.sum() + organiser_weight
-    out = np.ones(n)
+    total = 0.0
+    for b in range(bins):
+        total += topic_weights[b]
+    total += organiser_weight
+    out = np.empty(n, dtype=np.float64)
     mean = 0.0
     m = 0
     for i in range(n):
+        out[i] = 1.0
         if total > 0:
             acc = organiser_weight * gaussian_match(interest[i], niche_center, width)
             for b in range(bins):
@@ -733,15 +775,27 @@ def select_pruned(rows, value, tenure, threshold, fraction, min_tenure, rs):
         Rows to prune.
     """
     limit = int(math.floor(fraction * rows.shape[0]))
-    cand = np.flatnonzero((value < threshold) & (tenure >= min_tenure))
-    if limit <= 0 or cand.shape[0] == 0:
+    cand = np.empty(rows.shape[0], dtype=np.int64)
+    k = 0
+    for q in range(rows.shape[0]):
+        if value[q] < threshold and tenure[q] >= min_tenure:
+            cand[k] = q
+            k += 1
+    if limit <= 0 or k == 0:
         return np.empty(0, dtype=np.int64)
-    noise = np.empty(cand.shape[0])
-    for q in range(cand.shape[0]):
+    noise = np.empty(k, dtype=np.float64)
+    for q in range(k):
         noise[q] = uniform(rs)
-    shuffled = cand[np.argsort(noise)]
-    order = np.argsort(value[shuffled], kind="mergesort")
-    return rows[shuffled[order[:limit]]]
+    shuffle = argsort_stable(noise)  # a random order of the candidates
+    low = np.empty(k, dtype=np.float64)
+    for q in range(k):
+        low[q] = value[cand[shuffle[q]]]
+    order = argsort_stable(low)  # lowest value first; ties stay in the random order
+    take = min(limit, k)
+    out = np.empty(take, dtype=np.int64)
+    for q in range(take):
+        out[q] = rows[cand[shuffle[order[q]]]]
+    return out
 
 
 def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
@@ -805,20 +859,22 @@ def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude,
     owner = np.empty(k * take, dtype=np.int64)
     partner = np.empty(k * take, dtype=np.int64)
     cand = np.empty(draw, dtype=np.int64)
-    dist = np.empty(draw)
+    cand_key = np.empty(draw, dtype=np.float64)
+    dist = np.empty(draw, dtype=np.float64)
     m = 0
     for q in range(k):
         for c in range(draw):
             pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
             cand[c] = pool_rows[pick]
+            cand_key[c] = pool_rows[pick]
             d = abs(pool_interest[pick] - new_interest[q]) % 1.0
             dist[c] = min(d, 1.0 - d)
-        order = np.argsort(cand, kind="mergesort")
+        order = argsort_stable(cand_key)
         for c in range(draw):
             i = order[c]
             if (c > 0 and cand[i] == cand[order[c - 1]]) or cand[i] == exclude[q]:
                 dist[i] = np.inf
-        best = np.argsort(dist, kind="mergesort")
+        best = argsort_stable(dist)
         for c in range(take):
             i = best[c]
             if dist[i] == np.inf:

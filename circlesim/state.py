@@ -306,8 +306,9 @@ def retire_rows(ints, bools, rows, t, reason):
 def record_posts(ints, floats, posts, n, t, topic_row):
     """Count today's posts per member (and first posts), and the week's topic histogram row
     (``len(topic_row)`` bins of the posters' interest). Returns the posts written."""
-    topic_row[:] = 0.0
     bins = topic_row.shape[0]
+    for b in range(bins):
+        topic_row[b] = 0.0
     total = 0
     for i in range(n):
         k = posts[i]
@@ -344,7 +345,7 @@ def record_value(ints, floats, value_ring, posts, replies_made, sharer_rows, ans
     window (``value_ring`` slot ``t mod window``); shares and visits are counted."""
     n = posts.shape[0]
     slot = t % value_ring.shape[0]
-    value = np.zeros(n)
+    value = np.zeros(n, dtype=np.float64)
     for q in range(sharer_rows.shape[0]):
         r = sharer_rows[q]
         if r >= 0:
@@ -396,7 +397,7 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
     founders, ``channel`` 0). Returns the tie pairs ``(a, b)`` to add (recruiter ties first),
     the members who recruited for the first time and the deepest generation."""
     k = people.shape[0]
-    interest = np.empty(k)
+    interest = np.empty(k, dtype=np.float64)
     for q in range(k):
         interest[q] = lazy_interest(seed, size, topics, spread, centre, people[q]) if lazy \
             else interest_array[people[q]]
@@ -406,14 +407,28 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
                                          recruiter, channel, t, engagement, activity, tie)
     for q in range(k):
         table_or(keys, flags, count, people[q], np.uint8(MEMBER))
-    rows = np.arange(start, start + k)
-    if channel == 0:
+    rows = np.empty(k, dtype=np.int64)
+    for q in range(k):
+        rows[q] = start + q
+    if channel == 0:  # the founders tie among themselves
         pool = rows
         exclude = rows
-    else:
-        pool = np.flatnonzero(bools[ALIVE, :start])
+    else:  # joiners tie to current members
+        alive = 0
+        for r in range(start):
+            if bools[ALIVE, r]:
+                alive += 1
+        pool = np.empty(alive, dtype=np.int64)
+        alive = 0
+        for r in range(start):
+            if bools[ALIVE, r]:
+                pool[alive] = r
+                alive += 1
         exclude = recruiter
-    owner, partner = pick_homophilous_ties(interest, pool, floats[INTEREST][pool], member_ties,
+    pool_interest = np.empty(pool.shape[0], dtype=np.float64)
+    for q in range(pool.shape[0]):
+        pool_interest[q] = floats[INTEREST, pool[q]]
+    owner, partner = pick_homophilous_ties(interest, pool, pool_interest, member_ties,
                                            exclude, rs)
     has = 0
     for q in range(k):
