@@ -15,7 +15,9 @@ The rules themselves, each named after its mechanism with its equation, are in `
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -415,3 +417,47 @@ def _table_clear_many(keys, flags, people, bits):
         h = _slot(keys, people[i])
         if keys[h] == people[i]:
             flags[h] = flags[h] & ~bits
+
+
+# ---------------------------------------------------------------- the disk cache
+#: Modules whose compiled functions call each other (their machine code is inlined into the
+#: callers' cached code).
+COMPILED_MODULES = ("kernels", "market", "metrics", "rules", "state", "outputs")
+
+
+def drop_stale_compiled_code() -> None:
+    """Clear circlesim's cached machine code when any compiled module's source changed.
+
+    numba checks a cached function only against its own source file, not against the files of
+    the functions it calls and inlines: after an edit of ``kernels.py`` (or a ``git pull``),
+    ``rules.py`` would run with the old random streams. A digest of all compiled modules is kept
+    beside the cache; on a mismatch circlesim's cache files are removed (compiled again on first
+    use). Runs once, on import, before any compiled function is loaded.
+    """
+    here = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in COMPILED_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    want = digest.hexdigest()
+    try:
+        cache = Path(_mix._cache._cache_path)  # where numba keeps this package's cache
+    except AttributeError:  # pragma: no cover - caching off
+        return
+    stamp = cache / "circlesim-sources.sha1"
+    try:
+        if stamp.read_text() == want:
+            return
+    except OSError:
+        pass
+    prefixes = tuple(f"{name}." for name in COMPILED_MODULES)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for path in cache.iterdir():
+            if path.suffix in (".nbi", ".nbc") and path.name.startswith(prefixes):
+                path.unlink(missing_ok=True)
+        stamp.write_text(want)
+    except OSError:  # a read-only or vanished cache: numba copes (compiles in memory)
+        pass
+
+
+drop_stale_compiled_code()
