@@ -249,7 +249,7 @@ class CommunityModel(mesa.Model):
         day.volume = float(day.c[out.C_MEMBER_POSTS] + day.organiser_posts
                            + self._replies_yesterday)
         day.read_share = rules.read_share(day.volume, p.reading_capacity)
-        result = rules.read_and_reply_members(
+        result = rules.read_and_reply(
             n, day.member_posts, s.complaint_open, s.resolved_tone, s.alive, day.attended,
             p.broadcast, s.ties, s.tie_count, day.visited, s.engagement, s.interest,
             day.organiser_posts, p.campaign_tone, p.niche_center,
@@ -345,7 +345,7 @@ class CommunityModel(mesa.Model):
         relevance, self._relevance_mean = rules.member_relevance(
             s.interest, s.alive, s.n, self._topic_ring.sum(axis=0), self._organiser_ring.sum(),
             p.niche_center, p.relevance_width)
-        left, inactive = rules.draw_leavers_members(
+        left, inactive = rules.draw_leavers(
             s.engagement, s.alive, s.complaint_open, s.last_visit, s.n, day.t,
             p.leave_rate, p.complaint_leave_risk, p.inactive_days, day.read_share,
             p.overload_leave_risk, relevance, p.irrelevance_leave_risk, self.rs)

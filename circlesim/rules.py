@@ -31,7 +31,6 @@ __all__ = [
     "draw_member_posts",
     "organiser_posting",
     "read_and_reply",
-    "read_and_reply_members",
     "ReadResult",
     "update_engagement",
     "engagement_after",
@@ -45,7 +44,6 @@ __all__ = [
     "admit_up_to_cap",
     "new_member_draws",
     "draw_leavers",
-    "draw_leavers_members",
     "leave_probability",
     "allocate_attention",
     "tie_attention",
@@ -214,10 +212,10 @@ def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, br
     return seen, tone_sum, replies_made, replies_received, organiser_received
 
 
-def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, attended, broadcast,
-                           ties, tie_count, visited, engagement, interest, organiser_posts,
-                           campaign_tone, niche_center, reply_probability, relevance_width,
-                           interaction, read_share, rs) -> ReadResult:
+def read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
+                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                   niche_center, reply_probability, relevance_width, interaction, read_share,
+                   rs) -> ReadResult:
     """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
     S2 §1 multi-directional interaction).
 
@@ -230,7 +228,18 @@ def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, atten
     ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
     not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
     source's items (and the organiser's batch) only with probability ``read_share``
-    (:func:`read_share`). :func:`read_and_reply` is the same rule over edge lists.
+    (:func:`read_share`); unread items are neither seen nor replied to, and with
+    ``read_share = 1`` no extra random number is drawn.
+
+    Parameters
+    ----------
+    n : int
+        Member rows in use; ``posts``, ``visited``, ``attended`` and the state arrays are over
+        rows.
+    ties, tie_count : int ndarrays
+        Padded adjacency (``ties[row, slot]``, -1 empty) and used slots per row.
+    rs : uint64 ndarray
+        The random stream (:func:`circlesim.kernels.seed_state`).
 
     Returns
     -------
@@ -668,14 +677,6 @@ def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
 
 
 @njit(cache=True)
-def _leave_probabilities(e, complaint, read_share, relevance, l, c, o, f):
-    out = np.empty(e.shape[0], dtype=np.float64)
-    for i in range(e.shape[0]):
-        out[i] = leave_probability(e[i], complaint[i], read_share, relevance[i], l, c, o, f)
-    return out
-
-
-@njit(cache=True)
 def draw_attended(organiser_tie, alive, n, attention, rs):
     """Tied members the organiser attends today: each with probability ``attention``
     (:func:`tie_attention`); all of them at full attention."""
@@ -730,12 +731,34 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
 
 
 @njit(cache=True)
-def draw_leavers_members(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
-                         complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
-                         relevance, irrelevance_leave_risk, rs):
-    """Step 8 — members leave (:func:`leave_probability`); a member absent ``inactive_days``
-    or more (and not leaving anyway) is gone (0 = never). :func:`draw_leavers` is the same rule
-    over boolean masks.
+def draw_leavers(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
+                 complaint_leave_risk, inactive_days, read_share, overload_leave_risk, relevance,
+                 irrelevance_leave_risk, rs):
+    """Step 8 — members leave as engagement falls, under overload and when little of the
+    group's content is relevant to them; long-absent members count as gone.
+
+    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
+    ``R`` the relevance of the group's recent content to the member
+    (:func:`content_relevance`), each current member leaves with probability
+    (:func:`leave_probability`)::
+
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk``: one uniform draw per current member, in row order. A
+    member absent ``inactive_days`` or more (and not leaving anyway) is gone (0 = never).
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
+    more likely to end active participation as the overload of mass interaction grows.
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
+    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
+    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
+    resources and communication costs.
 
     Returns
     -------
@@ -961,148 +984,6 @@ def media_adoption(non_adopters, match_levels, adopters, potential, impressions,
             non_adopters[level] -= k
             new += k
     return new
-
-
-# ---------------------------------------------------------------- reference versions (edge lists)
-# The same rules over edge lists and boolean masks, as plain numpy (the form the mechanism
-# tests state their equations in); the model runs the compiled versions above.
-def read_and_reply(
-    *,
-    n_rows: int,
-    source_rows: np.ndarray,
-    source_posts: np.ndarray,
-    source_items: np.ndarray,
-    source_tone_sum: np.ndarray,
-    reader_of_source: np.ndarray,
-    neighbour: np.ndarray,
-    visited: np.ndarray,
-    engagement: np.ndarray,
-    interest: np.ndarray,
-    organiser_posts: int,
-    organiser_readers: np.ndarray,
-    campaign_tone: float,
-    niche_center: float,
-    reply_probability: float,
-    relevance_width: float,
-    rng: np.random.Generator,
-    read_share: float = 1.0,
-) -> ReadResult:
-    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
-    S2 §1 multi-directional interaction).
-
-    A visiting neighbour ``r`` of source ``s`` sees all of ``s``'s items today (posts, an open
-    complaint, an answered complaint) and replies to each *post* with probability
-    ``min(1, rho e_r rel(x_r, x_s))``; replies to ``s`` are ``Binomial(posts_s, that)``.
-    Organiser posts reach ``organiser_readers`` (tied members, or all with broadcast) with tone
-    ``campaign_tone`` and topic ``niche_center``.
-
-    Information overload (Jones, Ravid & Rafaeli 2004): when the day's messages exceed what a
-    member can read, each visiting reader reads a source's items (and each organiser post
-    batch) only with probability ``read_share`` (:func:`read_share`); unread items are neither
-    seen nor replied to. With ``read_share = 1`` no extra random number is drawn.
-
-    Parameters
-    ----------
-    source_rows, source_posts, source_items, source_tone_sum : ndarray
-        Rows with something to show; their member posts; all visible items; tone sum of items.
-    reader_of_source, neighbour : ndarray
-        Tie pairs (position in ``source_rows``, neighbour row), alive neighbours only.
-    organiser_readers : bool ndarray
-        Members who see organiser posts today.
-    read_share : float
-        Share of the day's messages a member reads (1 = everything).
-
-    Returns
-    -------
-    ReadResult
-    """
-    seen = np.zeros(n_rows)
-    tone_sum = np.zeros(n_rows)
-    replies_made = np.zeros(n_rows, dtype=np.int64)
-    replies_received = np.zeros(n_rows, dtype=np.int64)
-
-    reading = visited[neighbour].copy()
-    if read_share < 1.0:
-        reading &= rng.random(neighbour.size) < read_share
-    src_pos = reader_of_source[reading]
-    readers = neighbour[reading]
-    if readers.size:
-        src = source_rows[src_pos]
-        seen += np.bincount(readers, weights=source_items[src_pos], minlength=n_rows)
-        tone_sum += np.bincount(readers, weights=source_tone_sum[src_pos], minlength=n_rows)
-        posts = source_posts[src_pos]
-        has_posts = posts > 0
-        if reply_probability > 0 and has_posts.any():
-            r, s, k = readers[has_posts], src[has_posts], posts[has_posts]
-            p = np.minimum(1.0, reply_probability * engagement[r]
-                           * relevance(interest[r], interest[s], relevance_width))
-            replies = rng.binomial(k, p)
-            replies_made += np.bincount(r, weights=replies, minlength=n_rows).astype(np.int64)
-            replies_received += np.bincount(s, weights=replies, minlength=n_rows).astype(np.int64)
-
-    organiser_received = 0
-    if organiser_posts > 0:
-        org_readers = np.flatnonzero(organiser_readers & visited)
-        if read_share < 1.0 and org_readers.size:
-            org_readers = org_readers[rng.random(org_readers.size) < read_share]
-        seen[org_readers] += organiser_posts
-        tone_sum[org_readers] += organiser_posts * campaign_tone
-        if reply_probability > 0 and org_readers.size:
-            p = np.minimum(1.0, reply_probability * engagement[org_readers]
-                           * relevance(interest[org_readers], niche_center, relevance_width))
-            replies = rng.binomial(organiser_posts, p)
-            replies_made[org_readers] += replies
-            organiser_received = int(replies.sum())
-    return ReadResult(seen, tone_sum, replies_made, replies_received, organiser_received)
-
-
-def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
-                 days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
-                 inactive_days: int, rng: np.random.Generator,
-                 read_share: float = 1.0, overload_leave_risk: float = 0.0,
-                 relevance: np.ndarray | float = 1.0,
-                 irrelevance_leave_risk: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Step 8 — members leave as engagement falls, under overload and when little of the
-    group's content is relevant to them; long-absent members count as gone.
-
-    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
-    ``R`` the relevance of the group's recent content to the member
-    (:func:`content_relevance`)::
-
-        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
-                     * (1 - c [complaint unanswered])  # S1 advantage three
-                     * (1 - o (1 - r))                # information overload
-                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
-
-    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
-    ``f`` = ``irrelevance_leave_risk``. A member absent ``inactive_days`` or more is gone.
-
-    References
-    ----------
-    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
-    more likely to end active participation as the overload of mass interaction grows.
-    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
-    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
-    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
-    resources and communication costs.
-
-    Returns
-    -------
-    left, inactive : bool ndarrays
-    """
-    n = engagement.shape[0]
-    p = _leave_probabilities(np.asarray(engagement, dtype=float),
-                             np.broadcast_to(np.asarray(complaint_waiting, dtype=float), (n,)).copy(),
-                             float(read_share),
-                             np.broadcast_to(np.asarray(relevance, dtype=float), (n,)).copy(),
-                             leave_rate, complaint_leave_risk, overload_leave_risk,
-                             irrelevance_leave_risk)
-    left = alive & (rng.random(engagement.shape[0]) < p)
-    if inactive_days > 0:
-        inactive = alive & ~left & (days_since_visit >= inactive_days)
-    else:
-        inactive = np.zeros_like(left)
-    return left, inactive
 
 
 # ---------------------------------------------------------------- overload and topic breadth
