@@ -422,7 +422,7 @@ def _table_clear_many(keys, flags, people, bits):
 # ---------------------------------------------------------------- the disk cache
 #: Modules whose compiled functions call each other (their machine code is inlined into the
 #: callers' cached code).
-COMPILED_MODULES = ("kernels", "market", "metrics", "rules", "state", "outputs")
+COMPILED_MODULES = ("kernels", "market", "metrics", "rules", "state", "outputs", "day")
 
 
 def drop_stale_compiled_code() -> None:

@@ -156,7 +156,8 @@ def organiser_posting(posts_per_day, rs):
 # ---------------------------------------------------------------- 3. reading, replying
 @dataclass
 class ReadResult:
-    """What members saw and did while reading (arrays over member rows)."""
+    """What members saw and did while reading (arrays over member rows): the five results of
+    :func:`read_and_reply`, by name (``ReadResult(*read_and_reply(...))``)."""
 
     seen: np.ndarray              # posts seen
     tone_sum: np.ndarray          # sum of tones of the posts seen
@@ -166,10 +167,43 @@ class ReadResult:
 
 
 @njit(cache=True)
-def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
-                    tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
-                    niche_center, reply_probability, relevance_width, interaction, read_share,
-                    rs):
+def read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
+                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                   niche_center, reply_probability, relevance_width, interaction, read_share, rs):
+    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
+    S2 §1 multi-directional interaction).
+
+    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
+    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
+    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
+    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
+    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
+    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
+    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
+    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
+    source's items (and the organiser's batch) only with probability ``read_share``
+    (:func:`read_share`); unread items are neither seen nor replied to, and with
+    ``read_share = 1`` no extra random number is drawn.
+
+    Parameters
+    ----------
+    n : int
+        Member rows in use; ``posts``, ``visited``, ``attended`` and the state arrays are over
+        rows.
+    ties, tie_count : int ndarrays
+        Padded adjacency (``ties[row, slot]``, -1 empty) and used slots per row.
+    rs : uint64 ndarray
+        The random stream (:func:`circlesim.kernels.seed_state`).
+
+    Returns
+    -------
+    seen, tone_sum : float ndarrays
+        Items seen and the sum of their tones, per reader row.
+    replies_made, replies_received : int ndarrays
+        Replies written and received, per row.
+    organiser_replies_received : int
+        Replies to the organiser's posts. (:class:`ReadResult` names the five.)
+    """
     seen = np.zeros(n, dtype=np.float64)
     tone_sum = np.zeros(n, dtype=np.float64)
     replies_made = np.zeros(n, dtype=np.int64)
@@ -210,45 +244,6 @@ def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, br
                     replies_made[r] += k
                     organiser_received += k
     return seen, tone_sum, replies_made, replies_received, organiser_received
-
-
-def read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
-                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
-                   niche_center, reply_probability, relevance_width, interaction, read_share,
-                   rs) -> ReadResult:
-    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
-    S2 §1 multi-directional interaction).
-
-    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
-    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
-    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
-    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
-    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
-    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
-    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
-    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
-    source's items (and the organiser's batch) only with probability ``read_share``
-    (:func:`read_share`); unread items are neither seen nor replied to, and with
-    ``read_share = 1`` no extra random number is drawn.
-
-    Parameters
-    ----------
-    n : int
-        Member rows in use; ``posts``, ``visited``, ``attended`` and the state arrays are over
-        rows.
-    ties, tie_count : int ndarrays
-        Padded adjacency (``ties[row, slot]``, -1 empty) and used slots per row.
-    rs : uint64 ndarray
-        The random stream (:func:`circlesim.kernels.seed_state`).
-
-    Returns
-    -------
-    ReadResult
-    """
-    return ReadResult(*_read_and_reply(
-        n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties, tie_count,
-        visited, engagement, interest, organiser_posts, campaign_tone, niche_center,
-        reply_probability, relevance_width, interaction, read_share, rs))
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
@@ -987,6 +982,7 @@ def media_adoption(non_adopters, match_levels, adopters, potential, impressions,
 
 
 # ---------------------------------------------------------------- overload and topic breadth
+@njit(cache=True)
 def read_share(volume: float, capacity: float) -> float:
     """Share of the day's messages a member reads: ``r = min(1, K / V)``.
 
@@ -1030,8 +1026,8 @@ def content_relevance(interest: np.ndarray, topics: np.ndarray, weights: np.ndar
     return rel @ (weights[used] / total)
 
 
-def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarray
-                       ) -> tuple[np.ndarray, float]:
+@njit(cache=True)
+def allocate_attention(budget, demands, unit_hours):
     """Share one daily attention budget among the organiser's tasks, in priority order.
 
     Task ``k`` wants ``D_k`` units of ``h_k`` hours each; it is granted
@@ -1053,18 +1049,20 @@ def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarra
         Hours left after all tasks.
     """
     left = float(budget)
-    granted = []
-    for want, hours in zip(np.asarray(demands).tolist(), np.asarray(unit_hours).tolist()):
-        want = int(max(want, 0))
+    granted = np.zeros(demands.shape[0], dtype=np.int64)
+    for k in range(demands.shape[0]):
+        want = max(demands[k], 0)
+        hours = unit_hours[k]
         if hours <= 0:
-            granted.append(want)
+            granted[k] = want
             continue
         g = min(want, int(math.floor(left / hours + 1e-9)))
-        granted.append(g)
+        granted[k] = g
         left -= g * hours
-    return np.array(granted, dtype=np.int64), max(left, 0.0)
+    return granted, max(left, 0.0)
 
 
+@njit(cache=True)
 def tie_attention(hours_left: float, tied: int, hours_per_tie: float) -> tuple[float, float]:
     """Attention the organiser gives each tied member: ``a = min(1, H / (T h))``.
 

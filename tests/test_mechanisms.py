@@ -108,10 +108,10 @@ def _read(read_share: float, seed: int = 0) -> rules.ReadResult:
     posts = np.zeros(n, dtype=np.int64)
     posts[:sources] = 1
     on = np.ones(n, bool)
-    return rules.read_and_reply(
+    return rules.ReadResult(*rules.read_and_reply(
         n, posts, np.zeros(n, bool), np.zeros(n), on, on, True, ties, tie_count, on,
         np.full(n, 0.5), np.zeros(n), 2, 0.5, 0.0, 0.25, 0.15, True, read_share,
-        seed_state(np.random.default_rng(seed)))
+        seed_state(np.random.default_rng(seed))))
 
 
 def test_overloaded_readers_see_and_reply_to_a_share_of_the_messages():
