@@ -699,29 +699,37 @@ def organiser_replies_members(posts, attended, n, reply_probability, replies_rec
 
 @njit(cache=True)
 def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_center, width):
-    """:func:`content_relevance` for every member row (the recent posts binned at the centres
-    of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it and its
-    mean over current members (1 with no content or no members)."""
+    """:func:`content_relevance` for every current member's row (the recent posts binned at
+    the centres of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it
+    (1 for rows of departed members) and its mean over current members (1 with no content or
+    no members)."""
     bins = topic_weights.shape[0]
     total = 0.0
+    used = 0
+    centres = np.empty(bins, dtype=np.float64)  # the bins that hold posts, and their weights
+    weights = np.empty(bins, dtype=np.float64)
     for b in range(bins):
         total += topic_weights[b]
+        if topic_weights[b] > 0:
+            centres[used] = (b + 0.5) / bins
+            weights[used] = topic_weights[b]
+            used += 1
     total += organiser_weight
     out = np.empty(n, dtype=np.float64)
     mean = 0.0
     m = 0
     for i in range(n):
         out[i] = 1.0
+        if not alive[i]:
+            continue
         if total > 0:
-            acc = organiser_weight * gaussian_match(interest[i], niche_center, width)
-            for b in range(bins):
-                if topic_weights[b] > 0:
-                    acc += topic_weights[b] * gaussian_match(interest[i], (b + 0.5) / bins,
-                                                             width)
+            x = interest[i]
+            acc = organiser_weight * gaussian_match(x, niche_center, width)
+            for u in range(used):
+                acc += weights[u] * gaussian_match(x, centres[u], width)
             out[i] = acc / total
-        if alive[i]:
-            mean += out[i]
-            m += 1
+        mean += out[i]
+        m += 1
     return out, (mean / m if m > 0 else 1.0)
 
 
