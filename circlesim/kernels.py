@@ -28,6 +28,11 @@ __all__ = [
     "table_get", "table_or", "table_rehash", "PeopleTable", "argsort_stable", "sorted_copy",
 ]
 
+#: Compiled building blocks called only from other compiled functions: no Python entry point
+#: and no disk cache of their own (their code is inlined into, and cached with, each caller),
+#: which shortens the first compile.
+helper = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -35,33 +40,33 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 _TWO53 = 1.0 / 9007199254740992.0
 
 
-@njit(cache=True)
+@helper
 def _mix(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@helper
 def next_u64(rs):
     """Advance the SplitMix64 state ``rs[0]`` and return the next 64 random bits."""
     rs[0] += _GOLDEN
     return _mix(rs[0])
 
 
-@njit(cache=True)
+@helper
 def uniform(rs):
     """A uniform number in [0, 1) from the stream ``rs``."""
     return float(next_u64(rs) >> _S11) * _TWO53
 
 
-@njit(cache=True)
+@helper
 def uniform_open(rs):
     """A uniform number in (0, 1) from the stream ``rs``."""
     return (float(next_u64(rs) >> _S11) + 0.5) * _TWO53
 
 
-@njit(cache=True)
+@helper
 def normal(rs, mean, sd):
     """Normal(mean, sd) by the Box-Muller transform."""
     u1 = uniform_open(rs)
@@ -69,7 +74,7 @@ def normal(rs, mean, sd):
     return mean + sd * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
+@helper
 def poisson(rs, lam):
     """Poisson(lam): multiplication method below 10, PTRS above (Hoermann 1993)."""
     if lam <= 0.0:
@@ -102,7 +107,7 @@ def poisson(rs, lam):
             return int(k)
 
 
-@njit(cache=True)
+@helper
 def binomial_small(rs, n, p):
     """Binomial(n, p) as n Bernoulli trials (n is small wherever this is used)."""
     if p <= 0.0:
@@ -116,7 +121,7 @@ def binomial_small(rs, n, p):
     return k
 
 
-@njit(cache=True)
+@helper
 def gamma(rs, shape):
     """Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000)."""
     d = shape - 1.0 / 3.0
@@ -132,7 +137,7 @@ def gamma(rs, shape):
             return d * v
 
 
-@njit(cache=True)
+@helper
 def binomial(rs, n, p):
     """Binomial(n, p), exact for any ``n``: inversion when ``n p < 20``; otherwise Knuth's
     recursion on order statistics (the ``a``-th smallest of ``n`` uniforms is
@@ -170,7 +175,7 @@ def binomial(rs, n, p):
     return k + binomial_small(rs, n, p)
 
 
-@njit(cache=True)
+@helper
 def laplace(u, scale):
     """Laplace(0, scale) from one uniform ``u`` in (0, 1) (inverse CDF)."""
     if u < 0.5:
@@ -178,7 +183,7 @@ def laplace(u, scale):
     return -scale * math.log(2.0 * (1.0 - u))
 
 
-@njit(cache=True)
+@helper
 def ndtri(p):
     """Inverse of the standard normal CDF (Acklam's rational approximation, relative error
     below 1.2e-9 on (0, 1))."""
@@ -207,7 +212,7 @@ def ndtri(p):
     return x
 
 
-@njit(cache=True)
+@helper
 def circular_distance1(a, b):
     """Distance of two interests on the topic circle of circumference 1 (scalars)."""
     d = abs(a - b)
@@ -216,7 +221,7 @@ def circular_distance1(a, b):
     return min(d, 1.0 - d)
 
 
-@njit(cache=True)
+@helper
 def gaussian_match(a, b, width):
     """``exp(-d^2 / (2 w^2))``, ``d`` the circular distance: the one Gaussian of interest
     match (a person and the niche) and topic relevance (a reader and a post)."""
@@ -224,7 +229,7 @@ def gaussian_match(a, b, width):
     return math.exp(-0.5 * d * d)
 
 
-@njit(cache=True)
+@helper
 def argsort_stable(keys):
     """Positions that sort the float ``keys`` ascending, equal keys in their original order
     (numpy's ``argsort(kind="stable")``): insertion sort of runs of 16, then bottom-up merges.
@@ -277,7 +282,7 @@ def argsort_stable(keys):
     return src
 
 
-@njit(cache=True)
+@helper
 def sorted_copy(x):
     """The float values ``x`` sorted ascending (a new array)."""
     order = argsort_stable(x)
@@ -292,7 +297,7 @@ def seed_state(rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
 
 
-@njit(cache=True)
+@helper
 def person_key(seed, person, stream):
     """Start of person ``person``'s stream number ``stream`` in the market keyed by ``seed``."""
     z = _mix(np.uint64(seed) ^ _mix(np.uint64(person) * _GOLDEN + np.uint64(stream)))
@@ -307,7 +312,7 @@ FORMER = 2   # was a member (people do not rejoin)
 EXPOSED = 4  # reached at least once by a share or a paid exposure
 
 
-@njit(cache=True)
+@helper
 def _slot(keys, key):
     mask = keys.shape[0] - 1
     h = np.int64(_mix(np.uint64(key)) & np.uint64(mask))
@@ -316,14 +321,14 @@ def _slot(keys, key):
     return h
 
 
-@njit(cache=True)
+@helper
 def table_get(keys, flags, key):
     """Flags of ``key`` (0 if it was never touched)."""
     h = _slot(keys, key)
     return flags[h] if keys[h] == key else np.uint8(0)
 
 
-@njit(cache=True)
+@helper
 def table_or(keys, flags, count, key, bits):
     """Set ``bits`` on ``key`` (inserting it); return the flags it had before.
     ``count[0]`` counts keys; the caller keeps the load at most one half."""
@@ -337,7 +342,7 @@ def table_or(keys, flags, count, key, bits):
     return old
 
 
-@njit(cache=True)
+@helper
 def table_clear(keys, flags, key, bits):
     """Clear ``bits`` on ``key`` (if it was touched)."""
     h = _slot(keys, key)
@@ -440,7 +445,7 @@ def drop_stale_compiled_code() -> None:
         digest.update((here / f"{name}.py").read_bytes())
     want = digest.hexdigest()
     try:
-        cache = Path(_mix._cache._cache_path)  # where numba keeps this package's cache
+        cache = Path(table_rehash._cache._cache_path)  # where numba keeps this package's cache
     except AttributeError:  # pragma: no cover - caching off
         return
     stamp = cache / "circlesim-sources.sha1"
