@@ -69,10 +69,16 @@ def set_members(page, n: int) -> None:
 
 
 def set_every(page, n: int) -> None:
+    """Type ``n`` into "draw every" and check that it took: typed a few ms after a Pause, the
+    last frame's render can put the old value back before Enter is handled."""
     box = page.locator(".circlesim-every input")
-    box.fill(str(n))
-    box.press("Enter")
-    page.wait_for_timeout(300)
+    for _ in range(5):
+        box.fill(str(n))
+        box.press("Enter")
+        page.wait_for_timeout(300)
+        if box.input_value() == str(n):
+            return
+    raise RuntimeError(f'"draw every" would not take {n}')
 
 
 def play_rate(page, seconds: float) -> dict:

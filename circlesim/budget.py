@@ -26,7 +26,9 @@ __all__ = ["MemoryEstimate", "MemoryBudgetError", "estimate_memory", "default_me
 
 #: Days of reach the people table is budgeted for.
 HORIZON_DAYS = 365
-#: Python, numpy, pandas, Mesa, numba and the compiled rules, measured (about 260 MB).
+#: Python, numpy, pandas, Mesa, numba and the compiled rules, measured (about 260 MB) with the
+#: rules cached on disk. Left out on purpose: the very first run on a machine compiles the rules
+#: and peaks ~175 MB higher, once (they are then cached on disk).
 RUNTIME_BYTES = 260 * 2**20
 #: One member row (fields, 8 tie slots), its Mesa agent and lookups; rows grow by doubling.
 MEMBER_BYTES = 1_000

@@ -415,4 +415,8 @@ class DailyTable:
         return {name: frame[name].tolist() for name in frame.columns}
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
-        return self._model.to_frame().set_index("step")
+        """One row per day, shaped as Mesa's: the index is the tick, unnamed (Mesa's altair
+        plot reads it back with ``reset_index()`` as the column ``index``)."""
+        frame = self._model.to_frame()
+        frame.index = pd.RangeIndex(len(frame))  # row i is day i (``step`` stays a column)
+        return frame

@@ -8,24 +8,10 @@ import pytest
 from scipy import stats
 
 from circlesim import CommunityModel, independent_cascade_overrides
+# the plainly written reference (Kempe, Kleinberg & Tardos 2003), shared with `circlesim validate`
+from circlesim.validation.docking import reference_independent_cascade
 
 RUNS = 250
-
-
-def reference_independent_cascade(graph, seeds, p, rng):
-    """Kempe, Kleinberg & Tardos (2003): each newly active node gets one chance to activate
-    each inactive neighbour, independently with probability p."""
-    active = set(seeds)
-    frontier = list(seeds)
-    while frontier:
-        newly = []
-        for node in frontier:
-            for neighbour in graph[node]:
-                if neighbour not in active and rng.random() < p:
-                    active.add(neighbour)
-                    newly.append(neighbour)
-        frontier = newly
-    return len(active)
 
 
 def model_cascade_size(market_graph, seeds, p, seed):

@@ -209,5 +209,7 @@ def test_network_read_before_and_after_compaction_stays_consistent():
 
 def test_mesa_style_datacollector_reads_the_daily_table(model):
     table = model.datacollector.get_model_vars_dataframe()
-    assert table.index.name == "step" and len(table) == model.steps + 1
+    # shaped as Mesa's DataCollector frame: the tick as an unnamed index (Mesa's plots rely on it)
+    assert table.index.name is None and list(table.index) == list(range(model.steps + 1))
+    assert (table["step"] == table.index).all()
     assert table["members"].iloc[-1] == model.member_count

@@ -26,13 +26,17 @@ def server_env(base: dict | None = None) -> dict:
     return env
 
 
-def server_command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:
-    return [sys.executable, "-m", "solara", "run", "circlesim.ui.app", "--host", host,
+def server_command(host: str = "127.0.0.1", port: int = 8765,
+                   app: str = "circlesim.ui.app") -> list[str]:
+    """``solara run`` of ``app`` (a module name or a .py file; default the circlesim page)."""
+    return [sys.executable, "-m", "solara", "run", app, "--host", host,
             "--port", str(port), "--production", "--no-open", "--log-level", "warning"]
 
 
-def main(host: str = "127.0.0.1", port: int = 8765) -> int:
-    """Make sure the front-end files are cached (npm, once), then serve the app (blocks)."""
+def main(host: str = "127.0.0.1", port: int = 8765, app: str = "circlesim.ui.app") -> int:
+    """Make sure the front-end files are cached (npm, once), then serve the app (blocks).
+
+    ``app`` is what ``solara run`` serves (the tests also serve a Mesa SolaraViz page)."""
     from . import assets
 
     try:
@@ -45,7 +49,7 @@ def main(host: str = "127.0.0.1", port: int = 8765) -> int:
     if fetched:
         print(f"circlesim ui: cached {len(fetched)} front-end packages", file=sys.stderr)
     print(f"circlesim ui: serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr)
-    cmd = server_command(host, port)
+    cmd = server_command(host, port, app)
     env = server_env()
     if os.name == "posix":
         os.execve(cmd[0], cmd, env)  # the server replaces this process (same pid)

@@ -28,7 +28,10 @@ from pathlib import Path
 # asks for exactly the template's packages: @widgetti/solara-vuetify-app, requirejs and
 # font-awesome. The app avoids solara.Markdown, which would also load mermaid (and KaTeX for
 # formulas) this way; add such packages here if a component that needs them is used.
-RUNTIME_PACKAGES: tuple[str, ...] = ()
+# Mesa's SolaraViz (circlesim models run in it: tests/ui/test_solaraviz_browser.py) lays its
+# components out in solara.GridDraggable, which loads vue-grid-layout: without it the grid, and
+# every Mesa plot in it, never renders offline.
+RUNTIME_PACKAGES: tuple[str, ...] = ("@widgetti/vue-grid-layout@2.3.13-alpha.2",)
 
 # Written last into each unpacked package: its presence means the package is complete.
 MARKER = ".circlesim-complete"

@@ -21,8 +21,8 @@ from circlesim import CommunityModel
 
 from .layout import IncrementalLayout
 
-__all__ = ["CHART_COLUMNS", "Run", "RunSpec", "Session", "memory_problem",
-           "session_memory_limit", "stop_reason"]
+__all__ = ["CHART_COLUMNS", "MAX_DRAWN_MEMBERS", "Run", "RunSpec", "Session", "drawn_sample",
+           "memory_problem", "session_memory_limit", "stop_reason"]
 
 #: Environment variable: the most memory (MB) one browser session may ask a model to use.
 MEMORY_ENV = "CIRCLESIM_UI_SESSION_MEMORY_MB"
@@ -69,6 +69,36 @@ def memory_problem(spec: RunSpec, limit: int | None = None) -> str | None:
     except ParameterError as exc:
         return f"{exc} (this app's limit per session: {limit / 1024**2:,.0f} MB)"
     return None
+
+
+#: The most members the network picture draws (a stable sample beyond that): the layout
+#: holds ``drawn x drawn`` distances, ~16 MB at 1,000.
+MAX_DRAWN_MEMBERS = 1_000
+
+
+def drawn_sample(view: dict, limit: int) -> dict:
+    """``view`` (see :meth:`CommunityModel.network_view`) cut to the organiser and at most
+    ``limit`` members. The members kept are those with the smallest hash of their id, so a
+    member drawn today is still drawn tomorrow unless the group grew past them; ties to
+    members not drawn are dropped. ``members_total`` gives the group's real size."""
+    is_organiser = np.asarray(view["is_organiser"], bool)
+    members = int((~is_organiser).sum())
+    out = dict(view, members_total=members)
+    if members <= limit:
+        return out
+    ids = np.asarray(view["node_id"], np.int64)
+    hashed = ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps: a fixed shuffle
+    hashed = hashed ^ (hashed >> np.uint64(29))
+    hashed[is_organiser] = 0
+    keep = np.zeros(ids.size, bool)
+    keep[np.argsort(hashed, kind="stable")[: limit + int(is_organiser.sum())]] = True
+    for key in ("node_id", "is_organiser", "engagement", "activity", "newcomer"):
+        if key in view:
+            out[key] = np.asarray(view[key])[keep]
+    kept_ids = ids[keep]
+    edges = np.asarray(view["edges"], np.int64).reshape(-1, 2)
+    out["edges"] = edges[np.isin(edges, kept_ids).all(axis=1)]
+    return out
 
 
 def estimated_bytes(spec: RunSpec) -> int:
@@ -177,10 +207,14 @@ class Run:
         return np.asarray(values, dtype=float)
 
     def network(self) -> tuple[np.ndarray, dict]:
-        """(positions, view) for drawing; the layout is extended, never recomputed."""
+        """(positions, view) for drawing; the layout is extended, never recomputed.
+
+        A group larger than :data:`MAX_DRAWN_MEMBERS` is drawn as a stable sample of it
+        (``view["members_total"]`` says of how many): the layout's cost grows with the square
+        of the nodes drawn, and nobody can read 100,000 dots anyway."""
         if self._network_cache is not None and self._network_cache[0] == self.day:
             return self._network_cache[1], self._network_cache[2]
-        view = self.model.network_view()
+        view = drawn_sample(self.model.network_view(), MAX_DRAWN_MEMBERS)
         pos = self.layout.update(view["node_id"], view["is_organiser"], view["edges"])
         self._network_cache = (self.day, pos, view)
         return pos, view

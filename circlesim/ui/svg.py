@@ -358,6 +358,11 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
                 f'font-weight="600" text-anchor="middle" fill="#222" stroke="#fff" '
                 f'stroke-width="3" paint-order="stroke">organiser</text>'
             )
+    total = int(view.get("members_total", n - 1 if n else 0))
+    if n and total > n - 1:
+        out.append(f'<text x="{size - 6}" y="26" font-size="22" text-anchor="end" fill="#555" '
+                   f'class="circlesim-network-sample">{n - 1:,} of {total:,} members drawn'
+                   f'</text>')
     # legend: engagement colour bar, newcomer ring, size = activity
     ly = size + 14
     out.append(

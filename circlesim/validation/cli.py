@@ -25,7 +25,7 @@ def register(subparsers) -> None:
                     "target band. Exit status 0 only if every check passes. "
                     "See docs/validation.md.")
     parser.add_argument("--replications", type=whole_number(2, 100_000), metavar="R",
-                        help="seeded replications (default 30; 20 with --quick)")
+                        help="seeded replications (default 200; 100 with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer replications (the test suite's mode, well under a minute)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")

@@ -1,8 +1,8 @@
 """Write ``docs/validation.md`` and its charts (run by ``scripts/make-validation-docs``).
 
 Everything in the document is computed here from seeded runs, so the document can be
-regenerated at any time: the full validation (30 replications), the calibration searches, the
-docking runs and the parameter-origin table. Charts need matplotlib; without it the
+regenerated at any time: the full validation (``FULL_REPLICATIONS`` replications), the
+calibration searches, the docking runs and the parameter-origin table. Charts need matplotlib; without it the
 document is still written and the existing PNGs are kept.
 """
 

@@ -83,7 +83,8 @@ def ui_server(results_dir):
     (``circlesim.claims.load_atlas()``), or the fixture if this copy has none."""
     import os
 
-    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir)}
+    # a fixed per-session budget, so the over-budget test behaves alike on every machine
+    env = {"CIRCLESIM_RESULTS_DIR": str(results_dir), "CIRCLESIM_UI_SESSION_MEMORY_MB": "1024"}
     if importlib.util.find_spec("circlesim.claims") is None:
         env["CIRCLESIM_CLAIMS_ATLAS"] = str(ATLAS_FIXTURE)
     os.environ.pop("CIRCLESIM_CLAIMS_ATLAS", None)

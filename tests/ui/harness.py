@@ -70,8 +70,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def ui_server(env_extra: dict | None = None, timeout: float = 90):
+def ui_server(env_extra: dict | None = None, timeout: float = 90, app: str | None = None):
     """Start the app as ``circlesim ui`` does, on a free port; yield (url, log_path).
+
+    ``app``: another page for ``solara run`` to serve (a .py file), with the same set-up.
 
     The server's log goes to test-artifacts/ and is removed afterwards unless it holds a
     traceback (or the start failed)."""
@@ -79,7 +81,8 @@ def ui_server(env_extra: dict | None = None, timeout: float = 90):
     port = free_port()
     log_path = ARTIFACTS / f"ui-server-{port}.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env_extra or {}))
-    code = f"import sys; from circlesim.ui import main; sys.exit(main('127.0.0.1', {port}))"
+    target = f", app={str(app)!r}" if app else ""
+    code = f"import sys; from circlesim.ui import main; sys.exit(main('127.0.0.1', {port}{target}))"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log,
                                 stderr=subprocess.STDOUT, cwd=ROOT)

@@ -287,8 +287,11 @@ def test_projector_sizes_presentation_and_narrow_screens(new_page):
 
 def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
     """One session asks for 10^10 paid exposures a day (refused with a message), then for
-    2,000 founding members under a cap of 20,000 (built in the background with a busy sign);
-    the other session keeps stepping meanwhile."""
+    100,000 founding members in a market of a million (built in the background with a busy
+    sign); the other session keeps stepping meanwhile.
+
+    The busy sign is caught with a MutationObserver, not by polling: a fast machine builds
+    100,000 members in well under a second, and a poll can miss a sign that short."""
     first, second = new_page(), new_page()
     first.locator(".v-expansion-panel-header", has_text="Sharing").click()
     budget = first.locator(".circlesim-field-seeding_budget input")
@@ -300,18 +303,26 @@ def test_over_budget_gets_a_message_and_other_sessions_keep_stepping(new_page):
     budget.fill("0")
     budget.press("Enter")
     first.locator(".v-expansion-panel-header", has_text="Network").click()
-    cap = first.locator(".circlesim-field-max_members input")
-    cap.fill("20000")
-    cap.press("Enter")
-    first.locator(".circlesim-restart", has_text="max_members = 20000").wait_for(timeout=60_000)
+    for key, value in (("market_size", "1000000"), ("max_members", "100000")):
+        field = first.locator(f".circlesim-field-{key} input")
+        field.fill(value)
+        field.press("Enter")
+        first.locator(".circlesim-restart", has_text=f"{key} = {value}").wait_for(timeout=60_000)
+    first.evaluate("""() => {
+        window.csSawBusy = false;
+        new MutationObserver(() => {
+            if (document.querySelector('.circlesim-busy')) window.csSawBusy = true;
+        }).observe(document.body, {childList: true, subtree: true});
+    }""")
     founders = first.locator(".circlesim-field-initial_members input")
-    founders.fill("2000")  # within the limit: a cap of 20,000 is built in the background
+    founders.fill("100000")  # ~200 MB, within the session's budget: built in the background
     founders.press("Enter")
-    first.locator(".circlesim-busy").wait_for(timeout=10_000)
+    first.wait_for_function("() => window.csSawBusy", timeout=30_000)
     click_step(second, 2)  # the other session keeps stepping during the build
     assert day(second) == 4
     first.locator(".circlesim-busy").wait_for(state="detached", timeout=60_000)
-    assert "initial_members = 2000" in first.locator(".circlesim-restart").inner_text()
+    first.locator(".circlesim-restart", has_text="initial_members = 100000").wait_for(
+        timeout=60_000)
     click_step(first, 1)
     first.locator(".circlesim-reset").click()  # a big model is rebuilt in the background too
     first.locator(".circlesim-restart", has_text="Reset: back to day 0 (was day 1)").wait_for(

@@ -102,6 +102,32 @@ def test_session_steps_runs_together_and_resets():
     assert csv.splitlines()[0].startswith("scenario,seed,step")
 
 
+def test_a_big_group_is_drawn_as_a_stable_sample():
+    """100,000 founding members once made the layout ask for 149 GiB (all pairs); the picture
+    now draws at most MAX_DRAWN_MEMBERS of them, says so, and keeps the same ones day to day."""
+    from circlesim.ui.session import MAX_DRAWN_MEMBERS, drawn_sample
+
+    session = Session()
+    session.configure(RunSpec.make("baseline", 3, overrides={
+        "market_size": 50_000, "max_members": 5_000, "initial_members": 5_000}))
+    pos, view = session.a.network()
+    assert view["members_total"] > MAX_DRAWN_MEMBERS
+    assert len(view["node_id"]) == len(pos) == MAX_DRAWN_MEMBERS + 1
+    assert view["is_organiser"][0] and view["is_organiser"].sum() == 1
+    drawn = set(view["node_id"].tolist())
+    assert set(np.unique(view["edges"]).tolist()) <= drawn  # no tie to a node not drawn
+    svg = network_svg(pos, view)
+    assert f"{MAX_DRAWN_MEMBERS:,} of {view['members_total']:,} members drawn" in svg
+    session.step(1)
+    _, tomorrow = session.a.network()
+    stayed = drawn & set(tomorrow["node_id"].tolist())
+    assert len(stayed) >= 0.9 * len(drawn)  # the same members, not a new sample each day
+    small = {"node_id": np.array([9, 1, 2]), "is_organiser": np.array([True, False, False]),
+             "edges": np.array([[9, 1], [1, 2]])}
+    assert drawn_sample(small, 1)["node_id"].size == 2
+    assert drawn_sample(small, 5)["node_id"].size == 3
+
+
 def _write_sweep(root, name="s1"):
     rows = [dict(run_id=f"r{seed}", scenario="baseline", seed=seed, step=step,
                  members=10 + step + seed, share_probability=0.02)

@@ -10,7 +10,7 @@ from circlesim.validation.runner import run_validation
 
 @pytest.fixture(scope="session")
 def quick_report():
-    """``circlesim validate --quick`` at the current defaults (20 seeded replications)."""
+    """``circlesim validate --quick`` at the current defaults (100 seeded replications)."""
     return run_validation(quick=True, workers=2)
 
 
