@@ -67,6 +67,19 @@ def uniform_open(rs):
 
 
 @helper
+def stream_uniform(key, k):
+    """The ``k``-th number (k = 1, 2, ...) :func:`uniform` draws from a stream started at
+    state ``key``, computed directly (a counter-based draw: no state array to allocate)."""
+    return float(_mix(key + np.uint64(k) * _GOLDEN) >> _S11) * _TWO53
+
+
+@helper
+def stream_uniform_open(key, k):
+    """The ``k``-th number :func:`uniform_open` draws from a stream started at ``key``."""
+    return (float(_mix(key + np.uint64(k) * _GOLDEN) >> _S11) + 0.5) * _TWO53
+
+
+@helper
 def normal(rs, mean, sd):
     """Normal(mean, sd) by the Box-Muller transform."""
     u1 = uniform_open(rs)
@@ -284,12 +297,50 @@ def argsort_stable(keys):
 
 @helper
 def sorted_copy(x):
-    """The float values ``x`` sorted ascending (a new array)."""
-    order = argsort_stable(x)
-    out = np.empty(x.shape[0], dtype=np.float64)
-    for i in range(x.shape[0]):
-        out[i] = x[order[i]]
-    return out
+    """The float values ``x`` sorted ascending (a new array): the merge sort of
+    :func:`argsort_stable` on the values themselves."""
+    n = x.shape[0]
+    src = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        src[i] = x[i]
+    run = 16
+    for lo in range(0, n, run):
+        hi = min(lo + run, n)
+        for i in range(lo + 1, hi):
+            v = src[i]
+            j = i - 1
+            while j >= lo and src[j] > v:
+                src[j + 1] = src[j]
+                j -= 1
+            src[j + 1] = v
+    if n <= run:
+        return src
+    dst = np.empty(n, dtype=np.float64)
+    width = run
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if src[j] < src[i]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    return src
 
 
 def seed_state(rng: np.random.Generator) -> np.ndarray:

@@ -27,8 +27,8 @@ import networkx as nx
 import numpy as np
 from numba import njit
 
-from .kernels import (gaussian_match, laplace, ndtri, next_u64, person_key, poisson, uniform,
-                      uniform_open)
+from .kernels import (gaussian_match, laplace, ndtri, person_key, poisson, stream_uniform,
+                      stream_uniform_open)
 from .graphfile import check_interests, read_graph  # graph files are read and checked there
 from .parameters import ParameterError, Parameters
 
@@ -132,9 +132,7 @@ def lazy_interest(seed, n, topics, spread, centre, i):
     k = _topic_of(i, n, topics)
     start = (k * n) // topics
     size = ((k + 1) * n) // topics - start
-    rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, np.int64(0))
-    u = (i - start + uniform_open(rs)) / size
+    u = (i - start + stream_uniform_open(person_key(seed, i, np.int64(0)), 1)) / size
     x = centre + k / topics
     if spread > 0:
         x += spread * ndtri(u)
@@ -163,10 +161,9 @@ def lazy_friend(seed, n, homophily, scale, i, slot):
     counter-based stream). With probability ``homophily`` the person at a Laplace(0, ``scale``)
     id offset (nearby interest, the offset never 0), else anybody; -1 if the draw is ``i``
     itself (dropped)."""
-    rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, slot + 2)
-    u1 = uniform(rs)
-    u2 = uniform_open(rs)
+    key = person_key(seed, i, slot + 2)
+    u1 = stream_uniform(key, 1)
+    u2 = stream_uniform_open(key, 2)
     if u1 < homophily:
         off = np.int64(math.floor(laplace(u2, scale) + 0.5))
         if off == 0:
