@@ -348,7 +348,7 @@ class CommunityModel(mesa.Model):
         p = self.params
         spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
                  + day.invites * p.cost_per_invite + day.tie_hours * p.cost_per_hour
-                 + day.c[out.C_PAID_SPEND])
+                 + float(day.c[out.C_PAID_SPEND]))
         if day.t > 0 and day.active:
             spend += p.daily_fixed_cost
         c = day.c

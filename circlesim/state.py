@@ -156,15 +156,15 @@ class MemberState:
             return
         a = np.ascontiguousarray(a, dtype=np.int64)
         b = np.ascontiguousarray(b, dtype=np.int64)
-        need = _ties_width_needed(self.ints, self.capacity, a, b)
-        if need > self.ties.shape[1]:
+        need = _add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
+        if need > 0:  # a member needs more slots than a row has: widen, then add
             width = self.ties.shape[1]
             while width < need:
                 width *= 2
             wider = np.full((self.capacity, width), -1, dtype=np.int64)
             wider[:, : self.ties.shape[1]] = self.ties
             self.ties = wider
-        _add_ties(self.ties, self.ints, a, b)
+            _add_ties(self.ties, self.ints, a, b)
 
     def drop_ties_of(self, rows: np.ndarray) -> None:
         """Update alive degrees when ``rows`` leave (their tie slots stay, masked by ``alive``)."""
@@ -229,6 +229,17 @@ def _ties_width_needed(ints, capacity, a, b):
             extra[r] += 1
             need = max(need, ints[TIE_COUNT, r] + extra[r])
     return need
+
+
+@njit(cache=True)
+def _add_ties_if_room(ties, ints, capacity, a, b):
+    """Add the ties if every row has the slots; else add nothing and return the row width
+    needed."""
+    need = _ties_width_needed(ints, capacity, a, b)
+    if need > ties.shape[1]:
+        return need
+    _add_ties(ties, ints, a, b)
+    return 0
 
 
 @njit(cache=True)
