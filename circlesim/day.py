@@ -14,11 +14,13 @@ import numpy as np
 from numba import njit
 
 from . import rules
+from .outputs import (C_ORGANISER_HOURS, C_PAID_SPEND, C_SPEND_TODAY, T_MEDIA_ADOPTERS,
+                      T_MEDIA_IMPRESSIONS, T_SPEND)
 from .state import (ACTIVITY, ALIVE, COMPLAINT_OPEN, ENGAGEMENT, INTEREST, LAST_VISIT,
                     ORGANISER_TIE, PERSON, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
                     count_waiting_and_tied, record_posts, record_replies)
 
-__all__ = ["posting", "reading", "sharing", "leaving", "PLAN"]
+__all__ = ["posting", "reading", "sharing", "leaving", "costs", "PLAN", "PRICES"]
 
 #: Fields of the organiser's plan returned by :func:`posting`.
 PLAN = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_hours")
@@ -173,3 +175,37 @@ def leaving(floats, ints, bools, n, t, topic_ring, organiser_ring, niche_center,
         leave_rate, complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
         relevance, irrelevance_leave_risk, rs)
     return left, inactive, mean
+
+
+#: Prices and hours :func:`costs` reads from its ``prices`` array, in this order.
+PRICES = ("cost_per_post", "cost_per_answer", "cost_per_invite", "cost_per_hour",
+          "hours_per_post", "hours_per_answer", "hours_per_invite", "media_cpm",
+          "media_conversion", "media_imitation_per_day")
+
+
+@njit(cache=True)
+def costs(c, totals, t, organiser_posts, organiser_answers, invites, tie_hours, fixed_cost,
+          prices, market_size, media_left, media_levels, media_potential, media_rs):
+    """Step 10: the day's spend (:func:`rules.daily_spend`) and the organiser's hours go into
+    the counters ``c``; the same money buys one-way ads (:func:`rules.media_adoption`, the
+    mass-media baseline, on its own random stream). ``prices`` holds the :data:`PRICES`.
+
+    Updates
+    -------
+    c : ``C_SPEND_TODAY``, ``C_ORGANISER_HOURS`` (``outputs.COUNTERS``).
+    totals : spend, media impressions and media adopters so far (``outputs.TOTALS``).
+    media_left : non-adopters per match level, less today's adopters.
+    """
+    spend = rules.daily_spend(organiser_posts, organiser_answers, invites, tie_hours,
+                              c[C_PAID_SPEND], fixed_cost, prices[0], prices[1], prices[2],
+                              prices[3])
+    c[C_SPEND_TODAY] = spend
+    hours = organiser_posts * prices[4] + organiser_answers * prices[5]
+    hours += invites * prices[6] if t > 0 else 0.0
+    c[C_ORGANISER_HOURS] = hours + tie_hours
+    totals[T_SPEND] += spend
+    impressions = spend / prices[7] * 1000.0
+    totals[T_MEDIA_IMPRESSIONS] += impressions
+    totals[T_MEDIA_ADOPTERS] += rules.media_adoption(
+        media_left, media_levels, totals[T_MEDIA_ADOPTERS], media_potential, impressions,
+        market_size, prices[8], prices[9], media_rs)

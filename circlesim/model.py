@@ -345,25 +345,21 @@ class CommunityModel(mesa.Model):
         self._admit(accepted, recruiter, Channel.INVITE, day)
 
     def _costs(self, day: _Day) -> None:
-        p = self.params
-        spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
-                 + day.invites * p.cost_per_invite + day.tie_hours * p.cost_per_hour
-                 + float(day.c[out.C_PAID_SPEND]))
-        if day.t > 0 and day.active:
-            spend += p.daily_fixed_cost
-        c = day.c
-        c[out.C_SPEND_TODAY] = spend
+        """The day's spend and the organiser's hours (rules.daily_spend), and the same money
+        spent on one-way ads (rules.media_adoption, a Bass process): one compiled call
+        (day.costs)."""
+        p, c = self.params, day.c
+        fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
+        dayrules.costs(c, self.totals, day.t, day.organiser_posts, day.organiser_answers,
+                       day.invites, day.tie_hours, fixed, self._prices, self.market.size,
+                       self._media_left, self._media_levels, self._media_potential,
+                       self.media_rs)
         c[out.C_INVITES] = day.invites
-        c[out.C_ORGANISER_HOURS] = (
-            day.organiser_posts * p.hours_per_post + day.organiser_answers * p.hours_per_answer
-            + (day.invites * p.hours_per_invite if day.t > 0 else 0.0) + day.tie_hours)
         c[out.C_ORGANISER_ATTENTION] = day.attention
         c[out.C_ORGANISER_REPLIES] = day.organiser_replies
         c[out.C_MESSAGE_VOLUME] = day.volume
         c[out.C_READ_SHARE] = day.read_share
         c[out.C_CONTENT_RELEVANCE] = self._relevance_mean
-        self.totals[out.T_SPEND] += spend
-        self._mass_media(spend)
 
     # ================================================================== mass media
     def _setup_media(self) -> None:
@@ -372,17 +368,9 @@ class CommunityModel(mesa.Model):
             p.niche_center, p.niche_width, p.interest_gating)
         self._media_levels = np.arange(self._media_left.size) / (self._media_left.size - 1)
         self.totals[out.T_MEDIA_ADOPTERS] = 0
-
-    def _mass_media(self, spend: float) -> None:
-        """Spend the same money on one-way ads (rules.media_adoption, a Bass process)."""
-        p = self.params
-        impressions = spend / p.media_cpm * 1000.0
-        self.totals[out.T_MEDIA_IMPRESSIONS] += impressions
-        new = rules.media_adoption(self._media_left, self._media_levels,
-                                   self.totals[out.T_MEDIA_ADOPTERS], self._media_potential,
-                                   impressions, self.market.size, p.media_conversion,
-                                   p.media_imitation / 30.0, self.media_rs)
-        self.totals[out.T_MEDIA_ADOPTERS] += new  # media_adoption moved them out of _media_left
+        #: prices and hours of step 10 (day.PRICES)
+        prices = {**p.values, "media_imitation_per_day": p.media_imitation / 30.0}
+        self._prices = np.array([prices[name] for name in dayrules.PRICES], dtype=np.float64)
 
     # ================================================================== membership
     def _initial_people(self) -> np.ndarray:

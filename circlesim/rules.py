@@ -59,6 +59,7 @@ __all__ = [
     "pick_homophilous_ties",
     "choose_founders",
     "relevance",
+    "daily_spend",
     "media_adoption",
 ]
 
@@ -949,6 +950,25 @@ def choose_founders(market_size: int, count: int, match_of, rng: np.random.Gener
                 if len(chosen) == count:
                     break
     return np.sort(np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
+
+
+# ---------------------------------------------------------------- 10. costs
+@njit(cache=True)
+def daily_spend(organiser_posts, organiser_answers, invites, tie_hours, paid_spend, fixed_cost,
+                cost_per_post, cost_per_answer, cost_per_invite, cost_per_hour):
+    """Step 10a — what the organiser spends today: its work at unit prices, the paid
+    exposures bought (step 6) and the fixed daily cost (``fixed_cost``: ``daily_fixed_cost`` on
+    the days it is active after day 0)::
+
+        spend = P c_post + A c_answer + I c_invite + H_ties c_hour + paid + fixed
+
+    for ``P`` posts, ``A`` complaint answers, ``I`` invitations and ``H_ties`` hours on tied
+    members (:func:`tie_attention`). The same money buys the mass-media arm
+    (:func:`media_adoption`).
+    """
+    spend = (organiser_posts * cost_per_post + organiser_answers * cost_per_answer
+             + invites * cost_per_invite + tie_hours * cost_per_hour + paid_spend)
+    return spend + fixed_cost if fixed_cost != 0 else spend
 
 
 # ---------------------------------------------------------------- 10. mass-media baseline
