@@ -32,12 +32,22 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
-def _rss_bytes() -> int:
+def _status_bytes(field: str) -> int:
     with open("/proc/self/status") as handle:
         for line in handle:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _rss_bytes() -> int:
+    return _status_bytes("VmRSS")
+
+
+def _peak_bytes() -> int:
+    """This process's peak RSS (VmHWM). Not ``ru_maxrss``: Linux carries the parent's maximum
+    over fork+exec, so a child of a large process would report the parent's size."""
+    return _status_bytes("VmHWM")
 
 
 def _timed(fn) -> tuple[float, float, object]:
@@ -79,8 +89,6 @@ def _at_cap(size: int, days: int, seed: int):
 
 
 def _child(case: str, arg: int, days: int, repeats: int) -> dict:
-    import resource
-
     fn = {"virus": lambda s: _virus(arg, days, s),
           "baseline": lambda s: _baseline(days, s, market_size=arg),
           "at_cap": lambda s: _at_cap(arg, days, s)}[case]
@@ -90,7 +98,7 @@ def _child(case: str, arg: int, days: int, repeats: int) -> dict:
     for seed in range(repeats):
         cpu, wall, steps = _timed(lambda: fn(seed))
         runs.append({"cpu_s": cpu, "wall_s": wall, "agent_steps": steps})
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _peak_bytes()
     return {"runs": runs, "peak_rss_bytes": peak, "rss_before_bytes": before}
 
 
