@@ -17,20 +17,32 @@ import time
 def warm_up() -> float:
     """Run the tiny models; return the seconds it took (compiling included)."""
     import networkx as nx
+    import numpy as np
 
+    from . import rules
+    from .kernels import MEMBER, PeopleTable, seed_state
     from .model import CommunityModel
 
     start = time.perf_counter()
     for overrides in (
         {},
-        {"pruning": True, "prune_interval": 1, "seeding_budget": 1.0,
-         "reading_capacity": 2.0, "initial_members": 30, "market_size": 2000},
+        # pruning and invitations every day, paid seeding, overload, a binding cap
+        {"pruning": True, "prune_interval": 1, "value_window": 1, "prune_threshold": 2.0,
+         "prune_fraction": 0.2, "seeding_budget": 1.0, "reading_capacity": 2.0,
+         "initial_members": 30, "max_members": 30, "market_size": 2000},
         {"market_graph": nx.watts_strogatz_graph(300, 6, 0.1, seed=1), "initial_members": 10},
     ):
         model = CommunityModel(rng=0, **overrides)
         model.run(3)
         model.to_frame()
         model.members_frame()
+        model.market.gather_friends(np.arange(3))
+    table = PeopleTable()  # the table of touched people, as it grows and is read
+    table.set(np.arange(10), MEMBER)
+    table.clear(np.arange(5), MEMBER)
+    table.get(np.arange(10))
+    table.reserve(4096)
+    rules.admit_up_to_cap(5, 2, seed_state(np.random.default_rng(0)))  # a binding cap
     return time.perf_counter() - start
 
 
