@@ -15,7 +15,9 @@ The rules themselves, each named after its mechanism with its equation, are in `
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -23,8 +25,13 @@ from numba import njit
 __all__ = [
     "uniform", "normal", "poisson", "laplace", "ndtri", "gaussian_match", "circular_distance1",
     "seed_state", "person_key", "EMPTY", "MEMBER", "FORMER", "EXPOSED",
-    "table_get", "table_or", "table_rehash", "PeopleTable",
+    "table_get", "table_or", "table_rehash", "PeopleTable", "argsort_stable", "sorted_copy",
 ]
+
+#: Compiled building blocks called only from other compiled functions: no Python entry point
+#: and no disk cache of their own (their code is inlined into, and cached with, each caller),
+#: which shortens the first compile.
+helper = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -33,33 +40,46 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 _TWO53 = 1.0 / 9007199254740992.0
 
 
-@njit(cache=True)
+@helper
 def _mix(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@helper
 def next_u64(rs):
     """Advance the SplitMix64 state ``rs[0]`` and return the next 64 random bits."""
     rs[0] += _GOLDEN
     return _mix(rs[0])
 
 
-@njit(cache=True)
+@helper
 def uniform(rs):
     """A uniform number in [0, 1) from the stream ``rs``."""
     return float(next_u64(rs) >> _S11) * _TWO53
 
 
-@njit(cache=True)
+@helper
 def uniform_open(rs):
     """A uniform number in (0, 1) from the stream ``rs``."""
     return (float(next_u64(rs) >> _S11) + 0.5) * _TWO53
 
 
-@njit(cache=True)
+@helper
+def stream_uniform(key, k):
+    """The ``k``-th number (k = 1, 2, ...) :func:`uniform` draws from a stream started at
+    state ``key``, computed directly (a counter-based draw: no state array to allocate)."""
+    return float(_mix(key + np.uint64(k) * _GOLDEN) >> _S11) * _TWO53
+
+
+@helper
+def stream_uniform_open(key, k):
+    """The ``k``-th number :func:`uniform_open` draws from a stream started at ``key``."""
+    return (float(_mix(key + np.uint64(k) * _GOLDEN) >> _S11) + 0.5) * _TWO53
+
+
+@helper
 def normal(rs, mean, sd):
     """Normal(mean, sd) by the Box-Muller transform."""
     u1 = uniform_open(rs)
@@ -67,7 +87,7 @@ def normal(rs, mean, sd):
     return mean + sd * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
+@helper
 def poisson(rs, lam):
     """Poisson(lam): multiplication method below 10, PTRS above (Hoermann 1993)."""
     if lam <= 0.0:
@@ -100,7 +120,7 @@ def poisson(rs, lam):
             return int(k)
 
 
-@njit(cache=True)
+@helper
 def binomial_small(rs, n, p):
     """Binomial(n, p) as n Bernoulli trials (n is small wherever this is used)."""
     if p <= 0.0:
@@ -114,7 +134,7 @@ def binomial_small(rs, n, p):
     return k
 
 
-@njit(cache=True)
+@helper
 def gamma(rs, shape):
     """Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000)."""
     d = shape - 1.0 / 3.0
@@ -130,7 +150,7 @@ def gamma(rs, shape):
             return d * v
 
 
-@njit(cache=True)
+@helper
 def binomial(rs, n, p):
     """Binomial(n, p), exact for any ``n``: inversion when ``n p < 20``; otherwise Knuth's
     recursion on order statistics (the ``a``-th smallest of ``n`` uniforms is
@@ -168,7 +188,7 @@ def binomial(rs, n, p):
     return k + binomial_small(rs, n, p)
 
 
-@njit(cache=True)
+@helper
 def laplace(u, scale):
     """Laplace(0, scale) from one uniform ``u`` in (0, 1) (inverse CDF)."""
     if u < 0.5:
@@ -176,7 +196,7 @@ def laplace(u, scale):
     return -scale * math.log(2.0 * (1.0 - u))
 
 
-@njit(cache=True)
+@helper
 def ndtri(p):
     """Inverse of the standard normal CDF (Acklam's rational approximation, relative error
     below 1.2e-9 on (0, 1))."""
@@ -205,14 +225,16 @@ def ndtri(p):
     return x
 
 
-@njit(cache=True)
+@helper
 def circular_distance1(a, b):
     """Distance of two interests on the topic circle of circumference 1 (scalars)."""
-    d = abs(a - b) % 1.0
+    d = abs(a - b)
+    if d >= 1.0:  # (interests are in [0, 1): the floating modulo, slow, is rarely needed)
+        d = d % 1.0
     return min(d, 1.0 - d)
 
 
-@njit(cache=True)
+@helper
 def gaussian_match(a, b, width):
     """``exp(-d^2 / (2 w^2))``, ``d`` the circular distance: the one Gaussian of interest
     match (a person and the niche) and topic relevance (a reader and a post)."""
@@ -220,12 +242,113 @@ def gaussian_match(a, b, width):
     return math.exp(-0.5 * d * d)
 
 
+@helper
+def argsort_stable(keys):
+    """Positions that sort the float ``keys`` ascending, equal keys in their original order
+    (numpy's ``argsort(kind="stable")``): insertion sort of runs of 16, then bottom-up merges.
+
+    The one sort of the compiled code (integer keys are passed as floats, exact below 2^53):
+    numba's own sorts are compiled anew for every key type and are a large part of a cold
+    start.
+    """
+    n = keys.shape[0]
+    src = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        src[i] = i
+    run = 16
+    for lo in range(0, n, run):
+        hi = min(lo + run, n)
+        for i in range(lo + 1, hi):
+            v = src[i]
+            j = i - 1
+            while j >= lo and keys[src[j]] > keys[v]:
+                src[j + 1] = src[j]
+                j -= 1
+            src[j + 1] = v
+    if n <= run:
+        return src
+    dst = np.empty(n, dtype=np.int64)
+    width = run
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if keys[src[j]] < keys[src[i]]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    return src
+
+
+@helper
+def sorted_copy(x):
+    """The float values ``x`` sorted ascending (a new array): the merge sort of
+    :func:`argsort_stable` on the values themselves."""
+    n = x.shape[0]
+    src = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        src[i] = x[i]
+    run = 16
+    for lo in range(0, n, run):
+        hi = min(lo + run, n)
+        for i in range(lo + 1, hi):
+            v = src[i]
+            j = i - 1
+            while j >= lo and src[j] > v:
+                src[j + 1] = src[j]
+                j -= 1
+            src[j + 1] = v
+    if n <= run:
+        return src
+    dst = np.empty(n, dtype=np.float64)
+    width = run
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if src[j] < src[i]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    return src
+
+
 def seed_state(rng: np.random.Generator) -> np.ndarray:
     """A fresh stream state (one ``uint64``) drawn from a numpy Generator."""
     return rng.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
 
 
-@njit(cache=True)
+@helper
 def person_key(seed, person, stream):
     """Start of person ``person``'s stream number ``stream`` in the market keyed by ``seed``."""
     z = _mix(np.uint64(seed) ^ _mix(np.uint64(person) * _GOLDEN + np.uint64(stream)))
@@ -240,7 +363,7 @@ FORMER = 2   # was a member (people do not rejoin)
 EXPOSED = 4  # reached at least once by a share or a paid exposure
 
 
-@njit(cache=True)
+@helper
 def _slot(keys, key):
     mask = keys.shape[0] - 1
     h = np.int64(_mix(np.uint64(key)) & np.uint64(mask))
@@ -249,14 +372,14 @@ def _slot(keys, key):
     return h
 
 
-@njit(cache=True)
+@helper
 def table_get(keys, flags, key):
     """Flags of ``key`` (0 if it was never touched)."""
     h = _slot(keys, key)
     return flags[h] if keys[h] == key else np.uint8(0)
 
 
-@njit(cache=True)
+@helper
 def table_or(keys, flags, count, key, bits):
     """Set ``bits`` on ``key`` (inserting it); return the flags it had before.
     ``count[0]`` counts keys; the caller keeps the load at most one half."""
@@ -270,7 +393,7 @@ def table_or(keys, flags, count, key, bits):
     return old
 
 
-@njit(cache=True)
+@helper
 def table_clear(keys, flags, key, bits):
     """Clear ``bits`` on ``key`` (if it was touched)."""
     h = _slot(keys, key)
@@ -350,3 +473,47 @@ def _table_clear_many(keys, flags, people, bits):
         h = _slot(keys, people[i])
         if keys[h] == people[i]:
             flags[h] = flags[h] & ~bits
+
+
+# ---------------------------------------------------------------- the disk cache
+#: Modules whose compiled functions call each other (their machine code is inlined into the
+#: callers' cached code).
+COMPILED_MODULES = ("kernels", "market", "metrics", "rules", "state", "outputs", "day")
+
+
+def drop_stale_compiled_code() -> None:
+    """Clear circlesim's cached machine code when any compiled module's source changed.
+
+    numba checks a cached function only against its own source file, not against the files of
+    the functions it calls and inlines: after an edit of ``kernels.py`` (or a ``git pull``),
+    ``rules.py`` would run with the old random streams. A digest of all compiled modules is kept
+    beside the cache; on a mismatch circlesim's cache files are removed (compiled again on first
+    use). Runs once, on import, before any compiled function is loaded.
+    """
+    here = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in COMPILED_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    want = digest.hexdigest()
+    try:
+        cache = Path(table_rehash._cache._cache_path)  # where numba keeps this package's cache
+    except AttributeError:  # pragma: no cover - caching off
+        return
+    stamp = cache / "circlesim-sources.sha1"
+    try:
+        if stamp.read_text() == want:
+            return
+    except OSError:
+        pass
+    prefixes = tuple(f"{name}." for name in COMPILED_MODULES)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for path in cache.iterdir():
+            if path.suffix in (".nbi", ".nbc") and path.name.startswith(prefixes):
+                path.unlink(missing_ok=True)
+        stamp.write_text(want)
+    except OSError:  # a read-only or vanished cache: numba copes (compiles in memory)
+        pass
+
+
+drop_stale_compiled_code()

@@ -27,8 +27,8 @@ import networkx as nx
 import numpy as np
 from numba import njit
 
-from .kernels import (gaussian_match, laplace, ndtri, next_u64, person_key, poisson, uniform,
-                      uniform_open)
+from .kernels import (gaussian_match, laplace, ndtri, person_key, poisson, stream_uniform,
+                      stream_uniform_open)
 from .graphfile import check_interests, read_graph  # graph files are read and checked there
 from .parameters import ParameterError, Parameters
 
@@ -61,7 +61,7 @@ def circular_distance(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarra
 
 @njit(cache=True)
 def _match_many(a, b, width):
-    out = np.empty(a.shape[0])
+    out = np.empty(a.shape[0], dtype=np.float64)
     for i in range(a.shape[0]):
         out[i] = gaussian_match(a[i], b[i], width)
     return out
@@ -132,9 +132,7 @@ def lazy_interest(seed, n, topics, spread, centre, i):
     k = _topic_of(i, n, topics)
     start = (k * n) // topics
     size = ((k + 1) * n) // topics - start
-    rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, 0)
-    u = (i - start + uniform_open(rs)) / size
+    u = (i - start + stream_uniform_open(person_key(seed, i, np.int64(0)), 1)) / size
     x = centre + k / topics
     if spread > 0:
         x += spread * ndtri(u)
@@ -143,7 +141,7 @@ def lazy_interest(seed, n, topics, spread, centre, i):
 
 @njit(cache=True)
 def _lazy_interest_many(seed, n, topics, spread, centre, ids):
-    out = np.empty(ids.shape[0])
+    out = np.empty(ids.shape[0], dtype=np.float64)
     for q in range(ids.shape[0]):
         out[q] = lazy_interest(seed, n, topics, spread, centre, ids[q])
     return out
@@ -153,7 +151,7 @@ def _lazy_interest_many(seed, n, topics, spread, centre, ids):
 def lazy_friend_count(seed, friends_mean, i):
     """Length of person ``i``'s friend list: Poisson(``friends_mean``) from its stream."""
     rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, 1)
+    rs[0] = person_key(seed, i, np.int64(1))
     return poisson(rs, friends_mean)
 
 
@@ -163,10 +161,9 @@ def lazy_friend(seed, n, homophily, scale, i, slot):
     counter-based stream). With probability ``homophily`` the person at a Laplace(0, ``scale``)
     id offset (nearby interest, the offset never 0), else anybody; -1 if the draw is ``i``
     itself (dropped)."""
-    rs = np.empty(1, dtype=np.uint64)
-    rs[0] = person_key(seed, i, slot + 2)
-    u1 = uniform(rs)
-    u2 = uniform_open(rs)
+    key = person_key(seed, i, slot + 2)
+    u1 = stream_uniform(key, 1)
+    u2 = stream_uniform_open(key, 2)
     if u1 < homophily:
         off = np.int64(math.floor(laplace(u2, scale) + 0.5))
         if off == 0:
@@ -210,7 +207,7 @@ def _lazy_gather(seed, n, friends_mean, homophily, scale, people):
 def _lazy_histogram(seed, n, topics, spread, centre, niche_centre, width, sample, levels):
     """Histogram of match levels over the market (exact, or from ``sample`` stratified points
     per topic, each standing for its share of the topic) and the sum of matches."""
-    hist = np.zeros(levels)
+    hist = np.zeros(levels, dtype=np.float64)
     total = 0.0
     for k in range(topics):
         start = (k * n) // topics

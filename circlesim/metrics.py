@@ -53,13 +53,20 @@ def centralization_of(d):
     n = d.shape[0]
     if n < 3:
         return 0.0
-    return (d.max() * n - d.sum()) / ((n - 1.0) * (n - 2.0))
+    top = d[0]
+    total = 0.0
+    for i in range(n):
+        top = max(top, d[i])
+        total += d[i]
+    return (top * n - total) / ((n - 1.0) * (n - 2.0))
 
 
 @njit(cache=True)
 def entropy_of(c):
     """Shannon entropy in bits of a histogram; 0 for an empty one."""
-    total = c.sum()
+    total = 0.0
+    for i in range(c.shape[0]):
+        total += c[i]
     if total <= 0:
         return 0.0
     h = 0.0

@@ -19,6 +19,7 @@ import pandas as pd
 from mesa.agent import AgentSet
 from mesa.discrete_space import Cell, Network
 
+from . import day as dayrules
 from . import rules
 from .agents import Member, Organiser
 from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
@@ -29,7 +30,7 @@ from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WI
                       recruitment_tree)
 from .parameters import ParameterError, Parameters
 from .state import (Channel, LeaveReason, MemberState, admit_members, record_engagement,
-                    record_posts, record_replies, record_value, retire_members)
+                    record_value, retire_members)
 
 __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
 
@@ -128,6 +129,9 @@ class CommunityModel(mesa.Model):
             self._market_args = (False, 0, m.size, 0.0, 0.0, 1.0, m.indptr,
                                  m.indices.astype(np.int64))
             self._interest_args = (False, 0, m.size, 1, 0.0, 0.0, m.interest)
+        #: hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)
+        self._task_hours = np.array([params.hours_per_post, params.hours_per_answer,
+                                     params.hours_per_invite], dtype=np.float64)
         a = self.audience
         self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
 
@@ -203,66 +207,41 @@ class CommunityModel(mesa.Model):
             s.n, day.t, self.params.problem_probability, self.rs)
 
     def _posting(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
-        day.visited = rules.draw_visits(s.engagement, s.alive, n, p.visit_floor, self.rs)
-        day.member_posts = rules.draw_member_posts(
-            s.activity, s.engagement, day.visited, n, p.post_rate if p.interaction else 0.0,
-            self.rs)
-        if day.active:
-            day.organiser_posts = rules.organiser_posting(p.organiser_posts, self.rs)
-        self._plan_organiser(day)
+        """Members visit and post; the organiser posts and plans its day (rules.draw_visits,
+        rules.draw_member_posts, rules.organiser_posting, then rules.allocate_attention:
+        posts, complaint answers, invitations, and what is left for tied members,
+        rules.tie_attention and rules.draw_attended), in one compiled call (day.posting)."""
+        p, s = self.params, self.state
+        invites = 0
+        if day.active and p.pruning and day.t % p.prune_interval == 0:
+            invites = int(math.floor(p.prune_fraction * self._alive))
+        slot = day.t % TOPIC_WINDOW
+        day.visited, day.member_posts, day.attended, plan, member_posts = dayrules.posting(
+            s.floats, s.ints, s.bools, s.n, day.t, day.active, p.visit_floor,
+            p.post_rate if p.interaction else 0.0, p.organiser_posts, p.organiser_hours,
+            p.answer_capacity, p.answer_delay, invites, self._task_hours, p.hours_per_tie,
+            self._topic_ring[slot], self.rs)
+        posts, answers, invites, day.attention, day.tie_hours = plan.tolist()
+        day.organiser_posts, day.answer_quota, day.invite_quota = \
+            int(posts), int(answers), int(invites)
         self.organiser.posts += day.organiser_posts
         day.c[out.C_ORGANISER_POSTS] = day.organiser_posts
-        day.c[out.C_MEMBER_POSTS] = record_posts(
-            s.ints, s.floats, day.member_posts, n, day.t,
-            self._topic_ring[day.t % TOPIC_WINDOW])
-        self._organiser_ring[day.t % TOPIC_WINDOW] = day.organiser_posts
-
-    def _plan_organiser(self, day: _Day) -> None:
-        """The organiser's attention budget for today (rules.allocate_attention,
-        rules.tie_attention): posts, then complaint answers, then invitations, then tied
-        members get what is left."""
-        p, s, n = self.params, self.state, self.state.n
-        if not day.active:
-            day.organiser_posts = 0
-            day.attended = np.zeros(n, dtype=bool)
-            day.attention = 0.0
-            return
-        alive = s.alive[:n]
-        ready = int((s.complaint_open[:n] & alive
-                     & (day.t - s.complaint_since[:n] >= p.answer_delay)).sum())
-        invites = 0
-        if p.pruning and day.t % p.prune_interval == 0:
-            invites = int(np.floor(p.prune_fraction * self._alive))
-        granted, left = rules.allocate_attention(
-            p.organiser_hours,
-            np.array([day.organiser_posts, min(p.answer_capacity, ready), invites]),
-            np.array([p.hours_per_post, p.hours_per_answer, p.hours_per_invite]))
-        day.organiser_posts, day.answer_quota, day.invite_quota = (int(g) for g in granted)
-        tied = int((s.organiser_tie[:n] & alive).sum())
-        day.attention, day.tie_hours = rules.tie_attention(left, tied, p.hours_per_tie)
-        day.attended = rules.draw_attended(s.organiser_tie, s.alive, n, day.attention, self.rs)
+        day.c[out.C_MEMBER_POSTS] = member_posts
+        self._organiser_ring[slot] = day.organiser_posts
 
     def _reading_and_replying(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
-        # information overload: today's posts and yesterday's replies are the day's messages
-        day.volume = float(day.c[out.C_MEMBER_POSTS] + day.organiser_posts
-                           + self._replies_yesterday)
-        day.read_share = rules.read_share(day.volume, p.reading_capacity)
-        result = rules.read_and_reply_members(
-            n, day.member_posts, s.complaint_open, s.resolved_tone, s.alive, day.attended,
-            p.broadcast, s.ties, s.tie_count, day.visited, s.engagement, s.interest,
-            day.organiser_posts, p.campaign_tone, p.niche_center,
-            p.reply_probability if p.interaction else 0.0, p.relevance_width, p.interaction,
-            day.read_share, self.rs)
-        if p.interaction and p.reply_probability > 0:
-            day.organiser_replies = rules.organiser_replies_members(
-                day.member_posts, day.attended, n, p.reply_probability,
-                result.replies_received, self.rs)
-        day.read = result
-        day.replies_made = result.replies_made
-        replies = record_replies(s.ints, result.replies_made, result.replies_received, n,
-                                 day.t) + day.organiser_replies
+        """Information overload (rules.read_share), neighbours read and reply
+        (rules.read_and_reply), the organiser replies to attended tied members
+        (rules.organiser_replies_members): one compiled call (day.reading)."""
+        p, s = self.params, self.state
+        (*read, day.read_share, day.volume, day.organiser_replies,
+         replies) = dayrules.reading(
+            s.floats, s.ints, s.bools, s.ties, s.n, day.t, day.member_posts,
+            int(day.c[out.C_MEMBER_POSTS]), day.organiser_posts, day.attended, day.visited,
+            self._replies_yesterday, p.reading_capacity, p.broadcast, p.campaign_tone,
+            p.niche_center, p.reply_probability, p.relevance_width, p.interaction, self.rs)
+        day.read = rules.ReadResult(*read)
+        day.replies_made = day.read.replies_made
         day.c[out.C_REPLIES] = replies
         self._replies_yesterday = replies
 
@@ -290,26 +269,21 @@ class CommunityModel(mesa.Model):
         c[out.C_ANSWER_DELAY_SUM] = delays
 
     def _sharing(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
-        sharers = rules.draw_sharers(s.engagement, day.visited, s.alive, s.shared_once, n,
-                                     p.share_probability, p.share_once, self.rs)
-        lazy, seed, size, fmean, homophily, scale, indptr, indices = self._market_args
-        exposed, by = rules.spread_shares(s.person[sharers], lazy, seed, size, fmean, homophily,
-                                          scale, indptr, indices, p.reach_probability, self.rs)
-        self.totals[out.T_SHARE_EXPOSURES] += exposed.size
-        day.c[out.C_SHARES] = sharers.size
-        day.sharer_rows = np.append(sharers, -1)
-        if day.active and p.seeding_budget > 0:
-            paid = rules.paid_exposures(p.seeding_budget, p.cost_per_seeded_exposure,
-                                        *self._audience_args, self.rs)
-            day.c[out.C_PAID_EXPOSURES] = paid.size
-            day.c[out.C_PAID_SPEND] = paid.size * p.cost_per_seeded_exposure
-            # exposures bought by the organiser carry no sharer: position len(sharers) -> -1
-            exposed = np.concatenate([exposed, paid])
-            by = np.concatenate([by, np.full(paid.size, sharers.size)])
-        day.exposed, day.exposed_by = exposed, by
-        self.totals[out.T_EXPOSURES] += exposed.size
-        day.c[out.C_EXPOSURES] = exposed.size
+        """Shares reach outside friends, plus paid exposures (rules.draw_sharers,
+        rules.spread_shares, rules.paid_exposures): one compiled call (day.sharing)."""
+        p, s = self.params, self.state
+        paid = day.active and p.seeding_budget > 0
+        day.sharer_rows, day.exposed, day.exposed_by, shared, bought = dayrules.sharing(
+            s.floats, s.ints, s.bools, s.n, day.visited, p.share_probability, p.share_once,
+            *self._market_args, p.reach_probability, paid, p.seeding_budget,
+            p.cost_per_seeded_exposure, *self._audience_args, self.rs)
+        self.totals[out.T_SHARE_EXPOSURES] += shared
+        day.c[out.C_SHARES] = day.sharer_rows.size - 1
+        if paid:
+            day.c[out.C_PAID_EXPOSURES] = bought
+            day.c[out.C_PAID_SPEND] = bought * p.cost_per_seeded_exposure
+        self.totals[out.T_EXPOSURES] += day.exposed.size
+        day.c[out.C_EXPOSURES] = day.exposed.size
 
     def _recruiting(self, day: _Day) -> None:
         p, people = self.params, self.people
@@ -339,16 +313,15 @@ class CommunityModel(mesa.Model):
                      day.sharer_rows, day.answers_by, day.visited, day.t)
 
     def _leaving(self, day: _Day) -> None:
+        """The relevance of the last days' posts to each member (rules.member_relevance:
+        members' posts binned, the organiser's at the niche centre), then who leaves
+        (rules.draw_leavers): one compiled call (day.leaving)."""
         p, s = self.params, self.state
-        # relevance of the last days' posts (members' binned, the organiser's at the niche
-        # centre) to each member (rules.content_relevance)
-        relevance, self._relevance_mean = rules.member_relevance(
-            s.interest, s.alive, s.n, self._topic_ring.sum(axis=0), self._organiser_ring.sum(),
-            p.niche_center, p.relevance_width)
-        left, inactive = rules.draw_leavers_members(
-            s.engagement, s.alive, s.complaint_open, s.last_visit, s.n, day.t,
-            p.leave_rate, p.complaint_leave_risk, p.inactive_days, day.read_share,
-            p.overload_leave_risk, relevance, p.irrelevance_leave_risk, self.rs)
+        left, inactive, self._relevance_mean = dayrules.leaving(
+            s.floats, s.ints, s.bools, s.n, day.t, self._topic_ring, self._organiser_ring,
+            p.niche_center, p.relevance_width, p.leave_rate, p.complaint_leave_risk,
+            p.inactive_days, day.read_share, p.overload_leave_risk, p.irrelevance_leave_risk,
+            self.rs)
         self._remove(left, LeaveReason.LEFT, day)
         self._remove(inactive, LeaveReason.INACTIVE, day)
         day.c[out.C_LEFT] = left.size + inactive.size
@@ -372,25 +345,21 @@ class CommunityModel(mesa.Model):
         self._admit(accepted, recruiter, Channel.INVITE, day)
 
     def _costs(self, day: _Day) -> None:
-        p = self.params
-        spend = (day.organiser_posts * p.cost_per_post + day.organiser_answers * p.cost_per_answer
-                 + day.invites * p.cost_per_invite + day.tie_hours * p.cost_per_hour
-                 + day.c[out.C_PAID_SPEND])
-        if day.t > 0 and day.active:
-            spend += p.daily_fixed_cost
-        c = day.c
-        c[out.C_SPEND_TODAY] = spend
+        """The day's spend and the organiser's hours (rules.daily_spend), and the same money
+        spent on one-way ads (rules.media_adoption, a Bass process): one compiled call
+        (day.costs)."""
+        p, c = self.params, day.c
+        fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
+        dayrules.costs(c, self.totals, day.t, day.organiser_posts, day.organiser_answers,
+                       day.invites, day.tie_hours, fixed, self._prices, self.market.size,
+                       self._media_left, self._media_levels, self._media_potential,
+                       self.media_rs)
         c[out.C_INVITES] = day.invites
-        c[out.C_ORGANISER_HOURS] = (
-            day.organiser_posts * p.hours_per_post + day.organiser_answers * p.hours_per_answer
-            + (day.invites * p.hours_per_invite if day.t > 0 else 0.0) + day.tie_hours)
         c[out.C_ORGANISER_ATTENTION] = day.attention
         c[out.C_ORGANISER_REPLIES] = day.organiser_replies
         c[out.C_MESSAGE_VOLUME] = day.volume
         c[out.C_READ_SHARE] = day.read_share
         c[out.C_CONTENT_RELEVANCE] = self._relevance_mean
-        self.totals[out.T_SPEND] += spend
-        self._mass_media(spend)
 
     # ================================================================== mass media
     def _setup_media(self) -> None:
@@ -399,17 +368,9 @@ class CommunityModel(mesa.Model):
             p.niche_center, p.niche_width, p.interest_gating)
         self._media_levels = np.arange(self._media_left.size) / (self._media_left.size - 1)
         self.totals[out.T_MEDIA_ADOPTERS] = 0
-
-    def _mass_media(self, spend: float) -> None:
-        """Spend the same money on one-way ads (rules.media_adoption, a Bass process)."""
-        p = self.params
-        impressions = spend / p.media_cpm * 1000.0
-        self.totals[out.T_MEDIA_IMPRESSIONS] += impressions
-        new = rules.media_adoption(self._media_left, self._media_levels,
-                                   self.totals[out.T_MEDIA_ADOPTERS], self._media_potential,
-                                   impressions, self.market.size, p.media_conversion,
-                                   p.media_imitation / 30.0, self.media_rs)
-        self.totals[out.T_MEDIA_ADOPTERS] += new  # media_adoption moved them out of _media_left
+        #: prices and hours of step 10 (day.PRICES)
+        prices = {**p.values, "media_imitation_per_day": p.media_imitation / 30.0}
+        self._prices = np.array([prices[name] for name in dayrules.PRICES], dtype=np.float64)
 
     # ================================================================== membership
     def _initial_people(self) -> np.ndarray:

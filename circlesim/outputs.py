@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .kernels import gaussian_match
+from .kernels import gaussian_match, sorted_copy
 from .metrics import (centralization_of, entropy_of, gini_sorted, is_heavy, top_share_sorted)
 from .state import (ALIVE, ALIVE_DEGREE, CHANNELS, COMPLAINT_OPEN, ENGAGEMENT,
                     INTEREST, JOINED_STEP, LEAVE_REASONS, ORGANISER_TIE, POSTS, VALUE_WINDOW)
@@ -120,9 +120,9 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
     the Gini and top-1 % share of posts, Freeman centralization (organiser included), the share
     in the niche (match >= ``NICHE_MATCH``) and the topic entropy of the last week's posts.
     """
-    out = np.zeros(14)
-    posts = np.empty(n)
-    degrees = np.empty(n + 1)
+    out = np.zeros(14, dtype=np.float64)
+    posts = np.empty(n, dtype=np.float64)
+    degrees = np.empty(n + 1, dtype=np.float64)
     m = 0
     org = 0.0
     s1 = 0.0
@@ -163,15 +163,18 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
         out[_CONTRIB] /= m
         out[_HEAVY] /= m
         out[_NICHE] /= m
-        sorted_posts = np.sort(posts[:m])
+        sorted_posts = sorted_copy(posts[:m])
         out[_GINI] = gini_sorted(sorted_posts)
         out[_TOP1] = top_share_sorted(sorted_posts, 0.01)
     out[_CENTRAL] = centralization_of(degrees[:m + 1])
-    ring = topic_ring.sum(axis=0)
-    step = ring.shape[0] // TOPIC_BINS
-    coarse = np.zeros(TOPIC_BINS)
-    for b in range(ring.shape[0]):
-        coarse[b // step] += ring[b]
+    bins = topic_ring.shape[1]
+    step = bins // TOPIC_BINS
+    coarse = np.zeros(TOPIC_BINS, dtype=np.float64)
+    for b in range(bins):  # the week's posts per fine bin, summed into the coarse bins
+        ring = 0.0
+        for d in range(topic_ring.shape[0]):
+            ring += topic_ring[d, b]
+        coarse[b // step] += ring
     out[_ENTROPY] = entropy_of(coarse)
     return out
 

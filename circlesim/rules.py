@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .kernels import (EXPOSED, FORMER, MEMBER, binomial, binomial_small, gaussian_match, normal,
-                      poisson, table_or, uniform)
+from .kernels import (EXPOSED, FORMER, MEMBER, argsort_stable, binomial, binomial_small,
+                      gaussian_match, normal, poisson, table_or, uniform)
 from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "draw_member_posts",
     "organiser_posting",
     "read_and_reply",
-    "read_and_reply_members",
     "ReadResult",
     "update_engagement",
     "engagement_after",
@@ -45,7 +44,6 @@ __all__ = [
     "admit_up_to_cap",
     "new_member_draws",
     "draw_leavers",
-    "draw_leavers_members",
     "leave_probability",
     "allocate_attention",
     "tie_attention",
@@ -61,6 +59,7 @@ __all__ = [
     "pick_homophilous_ties",
     "choose_founders",
     "relevance",
+    "daily_spend",
     "media_adoption",
 ]
 
@@ -158,7 +157,8 @@ def organiser_posting(posts_per_day, rs):
 # ---------------------------------------------------------------- 3. reading, replying
 @dataclass
 class ReadResult:
-    """What members saw and did while reading (arrays over member rows)."""
+    """What members saw and did while reading (arrays over member rows): the five results of
+    :func:`read_and_reply`, by name (``ReadResult(*read_and_reply(...))``)."""
 
     seen: np.ndarray              # posts seen
     tone_sum: np.ndarray          # sum of tones of the posts seen
@@ -168,12 +168,45 @@ class ReadResult:
 
 
 @njit(cache=True)
-def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
-                    tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
-                    niche_center, reply_probability, relevance_width, interaction, read_share,
-                    rs):
-    seen = np.zeros(n)
-    tone_sum = np.zeros(n)
+def read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties,
+                   tie_count, visited, engagement, interest, organiser_posts, campaign_tone,
+                   niche_center, reply_probability, relevance_width, interaction, read_share, rs):
+    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
+    S2 §1 multi-directional interaction).
+
+    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
+    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
+    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
+    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
+    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
+    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
+    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
+    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
+    source's items (and the organiser's batch) only with probability ``read_share``
+    (:func:`read_share`); unread items are neither seen nor replied to, and with
+    ``read_share = 1`` no extra random number is drawn.
+
+    Parameters
+    ----------
+    n : int
+        Member rows in use; ``posts``, ``visited``, ``attended`` and the state arrays are over
+        rows.
+    ties, tie_count : int ndarrays
+        Padded adjacency (``ties[row, slot]``, -1 empty) and used slots per row.
+    rs : uint64 ndarray
+        The random stream (:func:`circlesim.kernels.seed_state`).
+
+    Returns
+    -------
+    seen, tone_sum : float ndarrays
+        Items seen and the sum of their tones, per reader row.
+    replies_made, replies_received : int ndarrays
+        Replies written and received, per row.
+    organiser_replies_received : int
+        Replies to the organiser's posts. (:class:`ReadResult` names the five.)
+    """
+    seen = np.zeros(n, dtype=np.float64)
+    tone_sum = np.zeros(n, dtype=np.float64)
     replies_made = np.zeros(n, dtype=np.int64)
     replies_received = np.zeros(n, dtype=np.int64)
     for s in range(n):
@@ -212,34 +245,6 @@ def _read_and_reply(n, posts, complaint_open, resolved_tone, alive, attended, br
                     replies_made[r] += k
                     organiser_received += k
     return seen, tone_sum, replies_made, replies_received, organiser_received
-
-
-def read_and_reply_members(n, posts, complaint_open, resolved_tone, alive, attended, broadcast,
-                           ties, tie_count, visited, engagement, interest, organiser_posts,
-                           campaign_tone, niche_center, reply_probability, relevance_width,
-                           interaction, read_share, rs) -> ReadResult:
-    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
-    S2 §1 multi-directional interaction).
-
-    A visiting neighbour ``r`` of member ``s`` sees all of ``s``'s items today: its posts
-    (tone ``e_s`` each), its open complaint (tone 0) and a complaint answered yesterday
-    (tone :func:`answer_tone`). It replies to each *post* with probability ``min(1, rho e_r rel(x_r, x_s))``,
-    ``rel`` the Gaussian relevance of width ``relevance_width``; replies to ``s`` are
-    ``Binomial(posts_s, that)``. Organiser posts reach visiting members the organiser attends
-    today (``attended``; all with ``broadcast``) with tone ``campaign_tone`` and topic
-    ``niche_center``. With ``interaction`` off, complaints and answers are not seen (members do
-    not post either). Information overload (Jones, Ravid & Rafaeli 2004): each reader reads a
-    source's items (and the organiser's batch) only with probability ``read_share``
-    (:func:`read_share`). :func:`read_and_reply` is the same rule over edge lists.
-
-    Returns
-    -------
-    ReadResult
-    """
-    return ReadResult(*_read_and_reply(
-        n, posts, complaint_open, resolved_tone, alive, attended, broadcast, ties, tie_count,
-        visited, engagement, interest, organiser_posts, campaign_tone, niche_center,
-        reply_probability, relevance_width, interaction, read_share, rs))
 
 
 # ---------------------------------------------------------------- 4. emotional contagion
@@ -303,11 +308,22 @@ def organiser_answers(open_since, today, capacity, delay):
     """
     if capacity <= 0 or open_since.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
-    ready = np.flatnonzero(today - open_since >= delay)
-    if ready.shape[0] > capacity:
-        oldest = np.argsort(open_since[ready], kind="mergesort")[:capacity]
-        ready = ready[oldest]
-    return ready
+    ready = np.empty(open_since.shape[0], dtype=np.int64)
+    k = 0
+    for q in range(open_since.shape[0]):
+        if today - open_since[q] >= delay:
+            ready[k] = q
+            k += 1
+    if k <= capacity:
+        return ready[:k]
+    since = np.empty(k, dtype=np.float64)
+    for q in range(k):
+        since[q] = open_since[ready[q]]
+    oldest = argsort_stable(since)  # oldest first, earlier rows first among equals
+    out = np.empty(capacity, dtype=np.int64)
+    for q in range(capacity):
+        out[q] = ready[oldest[q]]
+    return out
 
 
 @njit(cache=True)
@@ -342,7 +358,8 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_ba
     -------
     (answered, by members, by the organiser, sum of the answered complaints' ages)
     """
-    resolved_tone[:] = 0.0
+    for i in range(resolved_tone.shape[0]):
+        resolved_tone[i] = 0.0
     open_rows = np.empty(n, dtype=np.int64)
     m = 0
     for i in range(n):
@@ -367,8 +384,16 @@ def answer_complaints(n, t, alive, complaint_open, complaint_since, complaint_ba
             by_members += 1
     by_organiser = 0
     if organiser_active:
-        waiting = np.flatnonzero(~solved)
-        picked = organiser_answers(complaint_since[open_rows[waiting]], t, capacity, delay)
+        waiting = np.empty(m, dtype=np.int64)
+        w = 0
+        for q in range(m):
+            if not solved[q]:
+                waiting[w] = q
+                w += 1
+        since = np.empty(w, dtype=np.int64)
+        for q in range(w):
+            since[q] = complaint_since[open_rows[waiting[q]]]
+        picked = organiser_answers(since, t, capacity, delay)
         by_organiser = picked.shape[0]
         for q in picked:
             solved[waiting[q]] = True
@@ -466,8 +491,9 @@ def spread_shares(sharer_people, lazy, seed, size, friends_mean, homophily, scal
 
 @njit(cache=True)
 def _grown(a, cap):
-    b = np.empty(cap, dtype=a.dtype)
-    b[:a.shape[0]] = a
+    b = np.empty(cap, dtype=np.int64)
+    for i in range(a.shape[0]):
+        b[i] = a[i]
     return b
 
 
@@ -491,11 +517,16 @@ def paid_exposures(budget, cost, lo, hi, ids, rs):
         for q in range(count):
             out[q] = ids[min(int(uniform(rs) * ids.shape[0]), ids.shape[0] - 1)]
         return out
-    ends = np.cumsum(hi - lo)
-    total = ends[-1]
+    ends = np.empty(lo.shape[0], dtype=np.int64)  # cumulative sizes of the id ranges
+    total = 0
+    for w in range(lo.shape[0]):
+        total += hi[w] - lo[w]
+        ends[w] = total
     for q in range(count):
         x = min(int(uniform(rs) * total), total - 1)
-        w = np.searchsorted(ends, x, side="right")
+        w = 0
+        while ends[w] <= x:  # the range holding position x
+            w += 1
         out[q] = lo[w] + x - (ends[w] - (hi[w] - lo[w]))
     return out
 
@@ -548,7 +579,10 @@ def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, c
             hit_by[h] = by[q]
             h += 1
     hit_person, hit_by = hit_person[:h], hit_by[:h]
-    order = np.argsort(hit_person, kind="mergesort")
+    keys = np.empty(h, dtype=np.float64)
+    for q in range(h):
+        keys[q] = hit_person[q]
+    order = argsort_stable(keys)
     joiners = np.empty(h, dtype=np.int64)
     recruiter = np.empty(h, dtype=np.int64)
     j = 0
@@ -575,13 +609,22 @@ def admit_up_to_cap(k, free, rs):
     ndarray
         Positions admitted, ascending.
     """
+    idx = np.empty(k, dtype=np.int64)
+    for q in range(k):
+        idx[q] = q
     if k <= free:
-        return np.arange(k)
-    idx = np.arange(k)
+        return idx
     for q in range(free):
         r = q + min(int(uniform(rs) * (k - q)), k - q - 1)
         idx[q], idx[r] = idx[r], idx[q]
-    return np.sort(idx[:free])
+    keys = np.empty(free, dtype=np.float64)
+    for q in range(free):
+        keys[q] = idx[q]
+    order = argsort_stable(keys)
+    out = np.empty(free, dtype=np.int64)
+    for q in range(free):
+        out[q] = idx[order[q]]
+    return out
 
 
 @njit(cache=True)
@@ -594,8 +637,8 @@ def new_member_draws(k, initial_engagement, activity_sigma, centre_strength, rs)
     -------
     engagement, activity, organiser_tie : ndarrays of length ``k``
     """
-    e = np.empty(k)
-    a = np.empty(k)
+    e = np.empty(k, dtype=np.float64)
+    a = np.empty(k, dtype=np.float64)
     tie = np.empty(k, dtype=np.bool_)
     for q in range(k):
         e[q] = min(max(normal(rs, initial_engagement, 0.1), 0.01), 1.0)
@@ -630,14 +673,6 @@ def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
 
 
 @njit(cache=True)
-def _leave_probabilities(e, complaint, read_share, relevance, l, c, o, f):
-    out = np.empty(e.shape[0])
-    for i in range(e.shape[0]):
-        out[i] = leave_probability(e[i], complaint[i], read_share, relevance[i], l, c, o, f)
-    return out
-
-
-@njit(cache=True)
 def draw_attended(organiser_tie, alive, n, attention, rs):
     """Tied members the organiser attends today: each with probability ``attention``
     (:func:`tie_attention`); all of them at full attention."""
@@ -665,35 +700,69 @@ def organiser_replies_members(posts, attended, n, reply_probability, replies_rec
 
 @njit(cache=True)
 def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_center, width):
-    """:func:`content_relevance` for every member row (the recent posts binned at the centres
-    of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it and its
-    mean over current members (1 with no content or no members)."""
+    """:func:`content_relevance` for every current member's row (the recent posts binned at
+    the centres of ``len(topic_weights)`` bins, the organiser's at the niche centre); returns it
+    (1 for rows of departed members) and its mean over current members (1 with no content or
+    no members)."""
     bins = topic_weights.shape[0]
-    total = topic_weights.sum() + organiser_weight
-    out = np.ones(n)
+    total = 0.0
+    used = 0
+    centres = np.empty(bins, dtype=np.float64)  # the bins that hold posts, and their weights
+    weights = np.empty(bins, dtype=np.float64)
+    for b in range(bins):
+        total += topic_weights[b]
+        if topic_weights[b] > 0:
+            centres[used] = (b + 0.5) / bins
+            weights[used] = topic_weights[b]
+            used += 1
+    total += organiser_weight
+    out = np.empty(n, dtype=np.float64)
     mean = 0.0
     m = 0
     for i in range(n):
+        out[i] = 1.0
+        if not alive[i]:
+            continue
         if total > 0:
-            acc = organiser_weight * gaussian_match(interest[i], niche_center, width)
-            for b in range(bins):
-                if topic_weights[b] > 0:
-                    acc += topic_weights[b] * gaussian_match(interest[i], (b + 0.5) / bins,
-                                                             width)
+            x = interest[i]
+            acc = organiser_weight * gaussian_match(x, niche_center, width)
+            for u in range(used):
+                acc += weights[u] * gaussian_match(x, centres[u], width)
             out[i] = acc / total
-        if alive[i]:
-            mean += out[i]
-            m += 1
+        mean += out[i]
+        m += 1
     return out, (mean / m if m > 0 else 1.0)
 
 
 @njit(cache=True)
-def draw_leavers_members(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
-                         complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
-                         relevance, irrelevance_leave_risk, rs):
-    """Step 8 — members leave (:func:`leave_probability`); a member absent ``inactive_days``
-    or more (and not leaving anyway) is gone (0 = never). :func:`draw_leavers` is the same rule
-    over boolean masks.
+def draw_leavers(engagement, alive, complaint_open, last_visit, n, t, leave_rate,
+                 complaint_leave_risk, inactive_days, read_share, overload_leave_risk, relevance,
+                 irrelevance_leave_risk, rs):
+    """Step 8 — members leave as engagement falls, under overload and when little of the
+    group's content is relevant to them; long-absent members count as gone.
+
+    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
+    ``R`` the relevance of the group's recent content to the member
+    (:func:`content_relevance`), each current member leaves with probability
+    (:func:`leave_probability`)::
+
+        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
+                     * (1 - c [complaint unanswered])  # S1 advantage three
+                     * (1 - o (1 - r))                # information overload
+                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
+
+    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
+    ``f`` = ``irrelevance_leave_risk``: one uniform draw per current member, in row order. A
+    member absent ``inactive_days`` or more (and not leaving anyway) is gone (0 = never).
+
+    References
+    ----------
+    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
+    more likely to end active participation as the overload of mass interaction grows.
+    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
+    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
+    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
+    resources and communication costs.
 
     Returns
     -------
@@ -733,15 +802,27 @@ def select_pruned(rows, value, tenure, threshold, fraction, min_tenure, rs):
         Rows to prune.
     """
     limit = int(math.floor(fraction * rows.shape[0]))
-    cand = np.flatnonzero((value < threshold) & (tenure >= min_tenure))
-    if limit <= 0 or cand.shape[0] == 0:
+    cand = np.empty(rows.shape[0], dtype=np.int64)
+    k = 0
+    for q in range(rows.shape[0]):
+        if value[q] < threshold and tenure[q] >= min_tenure:
+            cand[k] = q
+            k += 1
+    if limit <= 0 or k == 0:
         return np.empty(0, dtype=np.int64)
-    noise = np.empty(cand.shape[0])
-    for q in range(cand.shape[0]):
+    noise = np.empty(k, dtype=np.float64)
+    for q in range(k):
         noise[q] = uniform(rs)
-    shuffled = cand[np.argsort(noise)]
-    order = np.argsort(value[shuffled], kind="mergesort")
-    return rows[shuffled[order[:limit]]]
+    shuffle = argsort_stable(noise)  # a random order of the candidates
+    low = np.empty(k, dtype=np.float64)
+    for q in range(k):
+        low[q] = value[cand[shuffle[q]]]
+    order = argsort_stable(low)  # lowest value first; ties stay in the random order
+    take = min(limit, k)
+    out = np.empty(take, dtype=np.int64)
+    for q in range(take):
+        out[q] = rows[cand[shuffle[order[q]]]]
+    return out
 
 
 def draw_invitations(audience: Audience, people, count: int, rng: np.random.Generator,
@@ -805,20 +886,22 @@ def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude,
     owner = np.empty(k * take, dtype=np.int64)
     partner = np.empty(k * take, dtype=np.int64)
     cand = np.empty(draw, dtype=np.int64)
-    dist = np.empty(draw)
+    cand_key = np.empty(draw, dtype=np.float64)
+    dist = np.empty(draw, dtype=np.float64)
     m = 0
     for q in range(k):
         for c in range(draw):
             pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
             cand[c] = pool_rows[pick]
+            cand_key[c] = pool_rows[pick]
             d = abs(pool_interest[pick] - new_interest[q]) % 1.0
             dist[c] = min(d, 1.0 - d)
-        order = np.argsort(cand, kind="mergesort")
+        order = argsort_stable(cand_key)
         for c in range(draw):
             i = order[c]
             if (c > 0 and cand[i] == cand[order[c - 1]]) or cand[i] == exclude[q]:
                 dist[i] = np.inf
-        best = np.argsort(dist, kind="mergesort")
+        best = argsort_stable(dist)
         for c in range(take):
             i = best[c]
             if dist[i] == np.inf:
@@ -869,6 +952,25 @@ def choose_founders(market_size: int, count: int, match_of, rng: np.random.Gener
     return np.sort(np.fromiter(chosen, dtype=np.int64, count=len(chosen)))
 
 
+# ---------------------------------------------------------------- 10. costs
+@njit(cache=True)
+def daily_spend(organiser_posts, organiser_answers, invites, tie_hours, paid_spend, fixed_cost,
+                cost_per_post, cost_per_answer, cost_per_invite, cost_per_hour):
+    """Step 10a — what the organiser spends today: its work at unit prices, the paid
+    exposures bought (step 6) and the fixed daily cost (``fixed_cost``: ``daily_fixed_cost`` on
+    the days it is active after day 0)::
+
+        spend = P c_post + A c_answer + I c_invite + H_ties c_hour + paid + fixed
+
+    for ``P`` posts, ``A`` complaint answers, ``I`` invitations and ``H_ties`` hours on tied
+    members (:func:`tie_attention`). The same money buys the mass-media arm
+    (:func:`media_adoption`).
+    """
+    spend = (organiser_posts * cost_per_post + organiser_answers * cost_per_answer
+             + invites * cost_per_invite + tie_hours * cost_per_hour + paid_spend)
+    return spend + fixed_cost if fixed_cost != 0 else spend
+
+
 # ---------------------------------------------------------------- 10. mass-media baseline
 @njit(cache=True)
 def media_adoption(non_adopters, match_levels, adopters, potential, impressions, market_size,
@@ -907,149 +1009,8 @@ def media_adoption(non_adopters, match_levels, adopters, potential, impressions,
     return new
 
 
-# ---------------------------------------------------------------- reference versions (edge lists)
-# The same rules over edge lists and boolean masks, as plain numpy (the form the mechanism
-# tests state their equations in); the model runs the compiled versions above.
-def read_and_reply(
-    *,
-    n_rows: int,
-    source_rows: np.ndarray,
-    source_posts: np.ndarray,
-    source_items: np.ndarray,
-    source_tone_sum: np.ndarray,
-    reader_of_source: np.ndarray,
-    neighbour: np.ndarray,
-    visited: np.ndarray,
-    engagement: np.ndarray,
-    interest: np.ndarray,
-    organiser_posts: int,
-    organiser_readers: np.ndarray,
-    campaign_tone: float,
-    niche_center: float,
-    reply_probability: float,
-    relevance_width: float,
-    rng: np.random.Generator,
-    read_share: float = 1.0,
-) -> ReadResult:
-    """Step 3 — neighbours read posts and reply (S1 "two-way interactive communication";
-    S2 §1 multi-directional interaction).
-
-    A visiting neighbour ``r`` of source ``s`` sees all of ``s``'s items today (posts, an open
-    complaint, an answered complaint) and replies to each *post* with probability
-    ``min(1, rho e_r rel(x_r, x_s))``; replies to ``s`` are ``Binomial(posts_s, that)``.
-    Organiser posts reach ``organiser_readers`` (tied members, or all with broadcast) with tone
-    ``campaign_tone`` and topic ``niche_center``.
-
-    Information overload (Jones, Ravid & Rafaeli 2004): when the day's messages exceed what a
-    member can read, each visiting reader reads a source's items (and each organiser post
-    batch) only with probability ``read_share`` (:func:`read_share`); unread items are neither
-    seen nor replied to. With ``read_share = 1`` no extra random number is drawn.
-
-    Parameters
-    ----------
-    source_rows, source_posts, source_items, source_tone_sum : ndarray
-        Rows with something to show; their member posts; all visible items; tone sum of items.
-    reader_of_source, neighbour : ndarray
-        Tie pairs (position in ``source_rows``, neighbour row), alive neighbours only.
-    organiser_readers : bool ndarray
-        Members who see organiser posts today.
-    read_share : float
-        Share of the day's messages a member reads (1 = everything).
-
-    Returns
-    -------
-    ReadResult
-    """
-    seen = np.zeros(n_rows)
-    tone_sum = np.zeros(n_rows)
-    replies_made = np.zeros(n_rows, dtype=np.int64)
-    replies_received = np.zeros(n_rows, dtype=np.int64)
-
-    reading = visited[neighbour].copy()
-    if read_share < 1.0:
-        reading &= rng.random(neighbour.size) < read_share
-    src_pos = reader_of_source[reading]
-    readers = neighbour[reading]
-    if readers.size:
-        src = source_rows[src_pos]
-        seen += np.bincount(readers, weights=source_items[src_pos], minlength=n_rows)
-        tone_sum += np.bincount(readers, weights=source_tone_sum[src_pos], minlength=n_rows)
-        posts = source_posts[src_pos]
-        has_posts = posts > 0
-        if reply_probability > 0 and has_posts.any():
-            r, s, k = readers[has_posts], src[has_posts], posts[has_posts]
-            p = np.minimum(1.0, reply_probability * engagement[r]
-                           * relevance(interest[r], interest[s], relevance_width))
-            replies = rng.binomial(k, p)
-            replies_made += np.bincount(r, weights=replies, minlength=n_rows).astype(np.int64)
-            replies_received += np.bincount(s, weights=replies, minlength=n_rows).astype(np.int64)
-
-    organiser_received = 0
-    if organiser_posts > 0:
-        org_readers = np.flatnonzero(organiser_readers & visited)
-        if read_share < 1.0 and org_readers.size:
-            org_readers = org_readers[rng.random(org_readers.size) < read_share]
-        seen[org_readers] += organiser_posts
-        tone_sum[org_readers] += organiser_posts * campaign_tone
-        if reply_probability > 0 and org_readers.size:
-            p = np.minimum(1.0, reply_probability * engagement[org_readers]
-                           * relevance(interest[org_readers], niche_center, relevance_width))
-            replies = rng.binomial(organiser_posts, p)
-            replies_made[org_readers] += replies
-            organiser_received = int(replies.sum())
-    return ReadResult(seen, tone_sum, replies_made, replies_received, organiser_received)
-
-
-def draw_leavers(engagement: np.ndarray, alive: np.ndarray, complaint_waiting: np.ndarray,
-                 days_since_visit: np.ndarray, *, leave_rate: float, complaint_leave_risk: float,
-                 inactive_days: int, rng: np.random.Generator,
-                 read_share: float = 1.0, overload_leave_risk: float = 0.0,
-                 relevance: np.ndarray | float = 1.0,
-                 irrelevance_leave_risk: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Step 8 — members leave as engagement falls, under overload and when little of the
-    group's content is relevant to them; long-absent members count as gone.
-
-    With ``r`` the share of the day's messages a member can read (:func:`read_share`) and
-    ``R`` the relevance of the group's recent content to the member
-    (:func:`content_relevance`)::
-
-        P(leave) = 1 - (1 - l (1 - e)^2)            # disengagement
-                     * (1 - c [complaint unanswered])  # S1 advantage three
-                     * (1 - o (1 - r))                # information overload
-                     * (1 - f (1 - R))                # irrelevant content (topic breadth)
-
-    ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
-    ``f`` = ``irrelevance_leave_risk``. A member absent ``inactive_days`` or more is gone.
-
-    References
-    ----------
-    Jones, Ravid & Rafaeli (2004), Information Systems Research 15(2): 194-210 — users are
-    more likely to end active participation as the overload of mass interaction grows.
-    Ren, Kraut & Kiesler (2012), MIS Quarterly 36(3); Ren & Kraut (2014), Human-Computer
-    Interaction 29(4) — a broad topic spread lowers the relevance of what members read and
-    their commitment. Butler (2001), Information Systems Research 12(4) — size brings both
-    resources and communication costs.
-
-    Returns
-    -------
-    left, inactive : bool ndarrays
-    """
-    n = engagement.shape[0]
-    p = _leave_probabilities(np.asarray(engagement, dtype=float),
-                             np.broadcast_to(np.asarray(complaint_waiting, dtype=float), (n,)).copy(),
-                             float(read_share),
-                             np.broadcast_to(np.asarray(relevance, dtype=float), (n,)).copy(),
-                             leave_rate, complaint_leave_risk, overload_leave_risk,
-                             irrelevance_leave_risk)
-    left = alive & (rng.random(engagement.shape[0]) < p)
-    if inactive_days > 0:
-        inactive = alive & ~left & (days_since_visit >= inactive_days)
-    else:
-        inactive = np.zeros_like(left)
-    return left, inactive
-
-
 # ---------------------------------------------------------------- overload and topic breadth
+@njit(cache=True)
 def read_share(volume: float, capacity: float) -> float:
     """Share of the day's messages a member reads: ``r = min(1, K / V)``.
 
@@ -1093,8 +1054,8 @@ def content_relevance(interest: np.ndarray, topics: np.ndarray, weights: np.ndar
     return rel @ (weights[used] / total)
 
 
-def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarray
-                       ) -> tuple[np.ndarray, float]:
+@njit(cache=True)
+def allocate_attention(budget, demands, unit_hours):
     """Share one daily attention budget among the organiser's tasks, in priority order.
 
     Task ``k`` wants ``D_k`` units of ``h_k`` hours each; it is granted
@@ -1116,18 +1077,20 @@ def allocate_attention(budget: float, demands: np.ndarray, unit_hours: np.ndarra
         Hours left after all tasks.
     """
     left = float(budget)
-    granted = np.zeros(len(demands), dtype=np.int64)
-    for k, (want, hours) in enumerate(zip(demands, unit_hours)):
-        want = int(max(want, 0))
+    granted = np.zeros(demands.shape[0], dtype=np.int64)
+    for k in range(demands.shape[0]):
+        want = max(demands[k], 0)
+        hours = unit_hours[k]
         if hours <= 0:
             granted[k] = want
             continue
-        g = min(want, int(np.floor(left / hours + 1e-9)))
+        g = min(want, int(math.floor(left / hours + 1e-9)))
         granted[k] = g
         left -= g * hours
     return granted, max(left, 0.0)
 
 
+@njit(cache=True)
 def tie_attention(hours_left: float, tied: int, hours_per_tie: float) -> tuple[float, float]:
     """Attention the organiser gives each tied member: ``a = min(1, H / (T h))``.
 

@@ -85,13 +85,6 @@ def bytes_per_member(value_window: int, tie_width: int = 8) -> int:
 BYTES_PER_MEMBER = bytes_per_member(30)
 
 
-def _field_property(block: str, index: int, doc: str):
-    def getter(self: MemberState) -> np.ndarray:
-        return getattr(self, block)[index]
-
-    return property(getter, doc=doc)
-
-
 class MemberState:
     """Growing struct-of-arrays for members. ``n`` rows are in use."""
 
@@ -107,6 +100,16 @@ class MemberState:
         self.value_ring = np.zeros((value_window, self.capacity))
         self.archive: list[dict[str, np.ndarray]] = []
         self.ties = np.full((self.capacity, tie_width), -1, dtype=np.int64)
+        self._bind_fields()
+
+    def _bind_fields(self) -> None:
+        """Bind each field's name to its row view of the blocks (``self.engagement`` is
+        ``self.floats[ENGAGEMENT]``); called again whenever the blocks are reallocated."""
+        for block, names in (("floats", FLOAT_FIELDS), ("ints", INT_FIELDS),
+                             ("bools", BOOL_FIELDS)):
+            rows = getattr(self, block)
+            for i, name in enumerate(names):
+                self.__dict__[name] = rows[i]
 
     # ------------------------------------------------------------------ growth
     def _grow(self, needed: int) -> None:
@@ -132,6 +135,7 @@ class MemberState:
         ties[:old] = self.ties
         self.ties = ties
         self.capacity = new_cap
+        self._bind_fields()
 
     def add_rows(self, count: int) -> np.ndarray:
         """Reserve ``count`` new rows (all fields at their empty values); return their indices."""
@@ -152,15 +156,15 @@ class MemberState:
             return
         a = np.ascontiguousarray(a, dtype=np.int64)
         b = np.ascontiguousarray(b, dtype=np.int64)
-        need = _ties_width_needed(self.ints, self.capacity, a, b)
-        if need > self.ties.shape[1]:
+        need = _add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
+        if need > 0:  # a member needs more slots than a row has: widen, then add
             width = self.ties.shape[1]
             while width < need:
                 width *= 2
             wider = np.full((self.capacity, width), -1, dtype=np.int64)
             wider[:, : self.ties.shape[1]] = self.ties
             self.ties = wider
-        _add_ties(self.ties, self.ints, a, b)
+            _add_ties(self.ties, self.ints, a, b)
 
     def drop_ties_of(self, rows: np.ndarray) -> None:
         """Update alive degrees when ``rows`` leave (their tie slots stay, masked by ``alive``)."""
@@ -216,14 +220,6 @@ class MemberState:
                                      + [getattr(self, name)[: self.n]]) for name in names}
 
 
-for _i, _name in enumerate(FLOAT_FIELDS):
-    setattr(MemberState, _name, _field_property("floats", _i, f"float field {_name!r}"))
-for _i, _name in enumerate(INT_FIELDS):
-    setattr(MemberState, _name, _field_property("ints", _i, f"int field {_name!r}"))
-for _i, _name in enumerate(BOOL_FIELDS):
-    setattr(MemberState, _name, _field_property("bools", _i, f"bool field {_name!r}"))
-
-
 @njit(cache=True)
 def _ties_width_needed(ints, capacity, a, b):
     extra = np.zeros(capacity, dtype=np.int64)
@@ -233,6 +229,17 @@ def _ties_width_needed(ints, capacity, a, b):
             extra[r] += 1
             need = max(need, ints[TIE_COUNT, r] + extra[r])
     return need
+
+
+@njit(cache=True)
+def _add_ties_if_room(ties, ints, capacity, a, b):
+    """Add the ties if every row has the slots; else add nothing and return the row width
+    needed."""
+    need = _ties_width_needed(ints, capacity, a, b)
+    if need > ties.shape[1]:
+        return need
+    _add_ties(ties, ints, a, b)
+    return 0
 
 
 @njit(cache=True)
@@ -310,8 +317,9 @@ def retire_rows(ints, bools, rows, t, reason):
 def record_posts(ints, floats, posts, n, t, topic_row):
     """Count today's posts per member (and first posts), and the week's topic histogram row
     (``len(topic_row)`` bins of the posters' interest). Returns the posts written."""
-    topic_row[:] = 0.0
     bins = topic_row.shape[0]
+    for b in range(bins):
+        topic_row[b] = 0.0
     total = 0
     for i in range(n):
         k = posts[i]
@@ -348,7 +356,7 @@ def record_value(ints, floats, value_ring, posts, replies_made, sharer_rows, ans
     window (``value_ring`` slot ``t mod window``); shares and visits are counted."""
     n = posts.shape[0]
     slot = t % value_ring.shape[0]
-    value = np.zeros(n)
+    value = np.zeros(n, dtype=np.float64)
     for q in range(sharer_rows.shape[0]):
         r = sharer_rows[q]
         if r >= 0:
@@ -376,6 +384,21 @@ def record_engagement(floats, ints, bools, n, t, newcomer_days, seen, tone_sum,
 
 
 @njit(cache=True)
+def count_waiting_and_tied(bools, ints, n, t, delay):
+    """Current members' open complaints at least ``delay`` days old on day ``t``, and current
+    members tied to the organiser (the organiser's demands of the day)."""
+    waiting = 0
+    tied = 0
+    for i in range(n):
+        if bools[ALIVE, i]:
+            if bools[COMPLAINT_OPEN, i] and t - ints[COMPLAINT_SINCE, i] >= delay:
+                waiting += 1
+            if bools[ORGANISER_TIE, i]:
+                tied += 1
+    return waiting, tied
+
+
+@njit(cache=True)
 def admit_members(floats, ints, bools, start, people, recruiter, channel, t, initial_engagement,
                   activity_sigma, centre_strength, member_ties, lazy, seed, size, topics, spread,
                   centre, interest_array, keys, flags, count, rs):
@@ -385,7 +408,7 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
     founders, ``channel`` 0). Returns the tie pairs ``(a, b)`` to add (recruiter ties first),
     the members who recruited for the first time and the deepest generation."""
     k = people.shape[0]
-    interest = np.empty(k)
+    interest = np.empty(k, dtype=np.float64)
     for q in range(k):
         interest[q] = lazy_interest(seed, size, topics, spread, centre, people[q]) if lazy \
             else interest_array[people[q]]
@@ -395,14 +418,28 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
                                          recruiter, channel, t, engagement, activity, tie)
     for q in range(k):
         table_or(keys, flags, count, people[q], np.uint8(MEMBER))
-    rows = np.arange(start, start + k)
-    if channel == 0:
+    rows = np.empty(k, dtype=np.int64)
+    for q in range(k):
+        rows[q] = start + q
+    if channel == 0:  # the founders tie among themselves
         pool = rows
         exclude = rows
-    else:
-        pool = np.flatnonzero(bools[ALIVE, :start])
+    else:  # joiners tie to current members
+        alive = 0
+        for r in range(start):
+            if bools[ALIVE, r]:
+                alive += 1
+        pool = np.empty(alive, dtype=np.int64)
+        alive = 0
+        for r in range(start):
+            if bools[ALIVE, r]:
+                pool[alive] = r
+                alive += 1
         exclude = recruiter
-    owner, partner = pick_homophilous_ties(interest, pool, floats[INTEREST][pool], member_ties,
+    pool_interest = np.empty(pool.shape[0], dtype=np.float64)
+    for q in range(pool.shape[0]):
+        pool_interest[q] = floats[INTEREST, pool[q]]
+    owner, partner = pick_homophilous_ties(interest, pool, pool_interest, member_ties,
                                            exclude, rs)
     has = 0
     for q in range(k):

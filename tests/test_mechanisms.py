@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from circlesim import CommunityModel, rules
+from circlesim.kernels import seed_state
 from circlesim.parameters import PARAMETERS, independent_cascade_overrides
 
 
@@ -96,36 +97,48 @@ def test_read_share_is_capacity_over_volume():
 
 
 def _read(read_share: float, seed: int = 0) -> rules.ReadResult:
-    rng = np.random.default_rng(seed)
-    n = 4000
-    neighbour = np.arange(1, n)
-    return rules.read_and_reply(
-        n_rows=n, source_rows=np.array([0]), source_posts=np.array([1]),
-        source_items=np.array([1.0]), source_tone_sum=np.array([0.5]),
-        reader_of_source=np.zeros(n - 1, dtype=np.int64), neighbour=neighbour,
-        visited=np.ones(n, bool), engagement=np.full(n, 0.5), interest=np.zeros(n),
-        organiser_posts=2, organiser_readers=np.ones(n, bool), campaign_tone=0.5,
-        niche_center=0.0, reply_probability=0.25, relevance_width=0.15, rng=rng,
-        read_share=read_share)
+    # 400 members post once each; each has 10 readers of its own (4,000 readers), who also
+    # see the organiser's two posts (broadcast)
+    sources, per = 400, 10
+    n = sources * (per + 1)
+    ties = np.full((n, per), -1, dtype=np.int64)
+    ties[:sources] = sources + np.arange(sources * per).reshape(sources, per)
+    tie_count = np.zeros(n, dtype=np.int64)
+    tie_count[:sources] = per
+    posts = np.zeros(n, dtype=np.int64)
+    posts[:sources] = 1
+    on = np.ones(n, bool)
+    return rules.ReadResult(*rules.read_and_reply(
+        n, posts, np.zeros(n, bool), np.zeros(n), on, on, True, ties, tie_count, on,
+        np.full(n, 0.5), np.zeros(n), 2, 0.5, 0.0, 0.25, 0.15, True, read_share,
+        seed_state(np.random.default_rng(seed))))
 
 
 def test_overloaded_readers_see_and_reply_to_a_share_of_the_messages():
     full, half = _read(1.0), _read(0.5)
-    assert full.seen[1:].mean() == pytest.approx(3.0)  # one member post + two organiser posts
-    assert half.seen[1:].mean() == pytest.approx(1.5, rel=0.05)
-    assert half.replies_received[0] == pytest.approx(full.replies_received[0] / 2, rel=0.2)
+    readers = slice(400, None)
+    assert full.seen[readers].mean() == pytest.approx(3.0)  # a member post + two organiser's
+    assert half.seen[readers].mean() == pytest.approx(1.5, rel=0.05)
+    assert half.replies_received.sum() == pytest.approx(full.replies_received.sum() / 2,
+                                                        rel=0.2)
 
 
 def test_overload_and_irrelevance_raise_leaving_as_the_equation_says():
     n = 200_000
     e = np.full(n, 0.5)
-    kw = dict(alive=np.ones(n, bool), complaint_waiting=np.zeros(n), days_since_visit=np.zeros(n),
-              leave_rate=0.02, complaint_leave_risk=0.0, inactive_days=0)
-    base, _ = rules.draw_leavers(e, rng=np.random.default_rng(1), **kw)
-    over, _ = rules.draw_leavers(e, rng=np.random.default_rng(1), read_share=0.25,
-                                 overload_leave_risk=0.04, **kw)
-    irr, _ = rules.draw_leavers(e, rng=np.random.default_rng(1), relevance=np.full(n, 0.5),
-                                irrelevance_leave_risk=0.04, **kw)
+
+    def leavers(read_share=1.0, overload=0.0, relevance=1.0, irrelevance=0.0) -> np.ndarray:
+        left, _ = rules.draw_leavers(
+            e, np.ones(n, bool), np.zeros(n, bool), np.zeros(n, dtype=np.int64), n, 0, 0.02,
+            0.0, 0, read_share, overload, np.full(n, relevance), irrelevance,
+            seed_state(np.random.default_rng(1)))
+        mask = np.zeros(n, bool)
+        mask[left] = True
+        return mask
+
+    base = leavers()
+    over = leavers(read_share=0.25, overload=0.04)
+    irr = leavers(relevance=0.5, irrelevance=0.04)
     p0 = 0.02 * 0.25
     assert base.mean() == pytest.approx(p0, rel=0.1)
     assert over.mean() == pytest.approx(1 - (1 - p0) * (1 - 0.04 * 0.75), rel=0.05)
