@@ -184,14 +184,54 @@ def _splits(x: np.ndarray, holds: np.ndarray, region: np.ndarray):
 
 
 def find_condition(X: np.ndarray, holds: np.ndarray, names: list[str], target: float = 0.9,
-                   min_coverage: float = 0.2, depth: int = 2,
-                   min_lower: float = 0.75) -> Condition | None:
+                   min_coverage: float = 0.2, depth: int = 2, min_lower: float = 0.75,
+                   holdout: bool = True) -> Condition | None:
     """The largest region (one split, or two nested) where ``holds`` is true in >= ``target``
     of its points, covering at least ``min_coverage`` of all points, and whose share of
     holding points is clearly above the rest's: its Wilson 95% lower bound exceeds the share
-    outside and ``min_lower`` (a guard against regions found by chance among many candidate
-    splits in a small sample). None if no such region exists.
+    outside and ``min_lower``. None if no such region exists.
+
+    With ``holdout`` (the default) the region is searched on every other point only and kept
+    only if the points it has not seen confirm it: the share of them holding inside it is
+    clearly above the share outside (its Wilson 95% lower bound exceeds that) and consistent
+    with ``min_lower`` (its upper bound reaches it; the largest region at ``target`` is an
+    optimistic pick, so an unseen half falls short of ``target`` itself even for a real one).
+    Two nested splits over some twenty parameters are thousands of candidate regions: in 256
+    noisy points some pass any in-sample test by chance (the full atlas once named
+    ``media_cpm``, which cannot touch complaints, as the condition for rapid response). The
+    share and coverage returned are over all points.
     """
+    X = np.asarray(X, dtype=float)
+    holds = np.asarray(holds, dtype=bool)
+    if not holdout:
+        return _search_condition(X, holds, names, target, min_coverage, depth, min_lower)
+    seen = np.arange(holds.size) % 2 == 0
+    found = _search_condition(X[seen], holds[seen], names, target, min_coverage, depth,
+                              min_lower)
+    if found is None:
+        return None
+    unseen_x, unseen_holds = X[~seen], holds[~seen]
+    inside = found.contains(unseen_x, names)
+    k, h = int(inside.sum()), int(unseen_holds[inside].sum())
+    if k < 5:
+        return None
+    outside = float(unseen_holds[~inside].mean()) if (~inside).any() else 0.0
+    lower, upper = wilson(h, k)
+    if upper < min_lower or lower <= outside:
+        return None
+    # confirmed: its thresholds are drawn again from all the points (twice the data, so they
+    # are sharper), unless all the points would name other parameters
+    refit = _search_condition(X, holds, names, target, min_coverage, depth, min_lower)
+    if refit is not None and [r[:2] for r in refit.rules] == [r[:2] for r in found.rules]:
+        return refit
+    everywhere = found.contains(X, names)
+    return Condition(found.rules, float(holds[everywhere].mean()), float(everywhere.mean()),
+                     int(everywhere.sum()))
+
+
+def _search_condition(X: np.ndarray, holds: np.ndarray, names: list[str], target: float,
+                      min_coverage: float, depth: int, min_lower: float) -> Condition | None:
+    """:func:`find_condition`'s search, on the points given (no holdout)."""
     X = np.asarray(X, dtype=float)
     holds = np.asarray(holds, dtype=bool)
     n = holds.size
