@@ -297,50 +297,17 @@ def argsort_stable(keys):
 
 @helper
 def sorted_copy(x):
-    """The float values ``x`` sorted ascending (a new array): the merge sort of
-    :func:`argsort_stable` on the values themselves."""
+    """The values ``x`` as floats, sorted ascending (a new array), by :func:`argsort_stable`
+    (the one sort of the compiled code)."""
     n = x.shape[0]
-    src = np.empty(n, dtype=np.float64)
+    values = np.empty(n, dtype=np.float64)
     for i in range(n):
-        src[i] = x[i]
-    run = 16
-    for lo in range(0, n, run):
-        hi = min(lo + run, n)
-        for i in range(lo + 1, hi):
-            v = src[i]
-            j = i - 1
-            while j >= lo and src[j] > v:
-                src[j + 1] = src[j]
-                j -= 1
-            src[j + 1] = v
-    if n <= run:
-        return src
-    dst = np.empty(n, dtype=np.float64)
-    width = run
-    while width < n:
-        for lo in range(0, n, 2 * width):
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
-            i, j, k = lo, mid, lo
-            while i < mid and j < hi:
-                if src[j] < src[i]:
-                    dst[k] = src[j]
-                    j += 1
-                else:
-                    dst[k] = src[i]
-                    i += 1
-                k += 1
-            while i < mid:
-                dst[k] = src[i]
-                i += 1
-                k += 1
-            while j < hi:
-                dst[k] = src[j]
-                j += 1
-                k += 1
-        src, dst = dst, src
-        width *= 2
-    return src
+        values[i] = x[i]
+    order = argsort_stable(values)
+    out = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        out[i] = values[order[i]]
+    return out
 
 
 def seed_state(rng: np.random.Generator) -> np.ndarray:

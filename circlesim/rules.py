@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from .kernels import (EXPOSED, FORMER, MEMBER, argsort_stable, binomial, binomial_small,
-                      gaussian_match, normal, poisson, table_or, uniform)
+                      gaussian_match, normal, poisson, sorted_copy, table_or, uniform)
 from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
@@ -617,13 +617,10 @@ def admit_up_to_cap(k, free, rs):
     for q in range(free):
         r = q + min(int(uniform(rs) * (k - q)), k - q - 1)
         idx[q], idx[r] = idx[r], idx[q]
-    keys = np.empty(free, dtype=np.float64)
-    for q in range(free):
-        keys[q] = idx[q]
-    order = argsort_stable(keys)
+    chosen = sorted_copy(idx[:free])  # in row order (exact: rows are far below 2^53)
     out = np.empty(free, dtype=np.int64)
     for q in range(free):
-        out[q] = idx[order[q]]
+        out[q] = int(chosen[q])
     return out
 
 
