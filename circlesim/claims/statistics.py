@@ -231,9 +231,8 @@ def find_condition(X: np.ndarray, holds: np.ndarray, names: list[str], target: f
 
 def _search_condition(X: np.ndarray, holds: np.ndarray, names: list[str], target: float,
                       min_coverage: float, depth: int, min_lower: float) -> Condition | None:
-    """:func:`find_condition`'s search, on the points given (no holdout)."""
-    X = np.asarray(X, dtype=float)
-    holds = np.asarray(holds, dtype=bool)
+    """:func:`find_condition`'s search, on the points given (arrays already converted there),
+    without a holdout."""
     n = holds.size
     if n == 0 or not names:
         return None
