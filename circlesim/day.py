@@ -17,7 +17,8 @@ from . import rules
 from .outputs import (C_ORGANISER_HOURS, C_PAID_SPEND, C_SPEND_TODAY, T_MEDIA_ADOPTERS,
                       T_MEDIA_IMPRESSIONS, T_SPEND)
 from .state import (ACTIVITY, ALIVE, COMPLAINT_OPEN, ENGAGEMENT, INTEREST, LAST_VISIT,
-                    ORGANISER_TIE, PERSON, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
+                    ORGANISER_RELEVANCE, ORGANISER_TIE, PERSON, RELEVANCE_RATIO,
+                    RELEVANCE_SCALE, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
                     count_waiting_and_tied, record_posts, record_replies)
 
 __all__ = ["posting", "reading", "sharing", "leaving", "costs", "PLAN", "PRICES"]
@@ -169,7 +170,9 @@ def leaving(floats, ints, bools, n, t, topic_ring, organiser_ring, niche_center,
     for d in range(organiser_ring.shape[0]):
         organiser_weight += organiser_ring[d]
     relevance, mean = rules.member_relevance(floats[INTEREST], bools[ALIVE], n, weights,
-                                             organiser_weight, niche_center, relevance_width)
+                                             organiser_weight, niche_center, relevance_width,
+                                             floats[RELEVANCE_SCALE], floats[RELEVANCE_RATIO],
+                                             floats[ORGANISER_RELEVANCE])
     left, inactive = rules.draw_leavers(
         floats[ENGAGEMENT], bools[ALIVE], bools[COMPLAINT_OPEN], ints[LAST_VISIT], n, t,
         leave_rate, complaint_leave_risk, inactive_days, read_share, overload_leave_risk,

@@ -185,13 +185,18 @@ def test_member_relevance_is_the_direct_sum(width):
     weights = rng.poisson(2.0, 48).astype(float)
     weights[rng.random(48) < 0.3] = 0.0
     topics = (np.arange(48) + 0.5) / 48
-    out, mean = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width)
+    cache = np.zeros((3, n))  # the members' constant factors, computed on first need
+    out, mean = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width, *cache)
+    assert (cache[1, alive] > 0).all() and (cache[:, ~alive] == 0).all()  # 1: the ratio E
+    again, _ = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width, *cache)
+    assert (again == out).all()  # from the cached factors: the same, bit for bit
     direct = rules.content_relevance(interest, np.append(topics, 0.3), np.append(weights, 3.0),
                                      width)
     assert np.allclose(out[alive], direct[alive], rtol=1e-11, atol=1e-300)
     assert (out[~alive] == 1).all()
     assert mean == pytest.approx(direct[alive].mean(), rel=1e-11)
-    empty, mean = rules.member_relevance(interest, alive, n, np.zeros(48), 0.0, 0.3, width)
+    empty, mean = rules.member_relevance(interest, alive, n, np.zeros(48), 0.0, 0.3, width,
+                                         *np.zeros((3, n)))
     assert (empty == 1).all() and mean == 1.0
 
 
