@@ -141,6 +141,10 @@ class MemberState:
         self.capacity = new_cap
         self._bind_fields()
 
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more rows (``n`` unchanged)."""
+        self._grow(self.n + count)
+
     def add_rows(self, count: int) -> np.ndarray:
         """Reserve ``count`` new rows (all fields at their empty values); return their indices."""
         self._grow(self.n + count)
@@ -160,7 +164,7 @@ class MemberState:
             return
         a = np.ascontiguousarray(a, dtype=np.int64)
         b = np.ascontiguousarray(b, dtype=np.int64)
-        need = _add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
+        need = add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
         if need > 0:  # a member needs more slots than a row has: widen, then add
             width = self.ties.shape[1]
             while width < need:
@@ -236,7 +240,7 @@ def _ties_width_needed(ints, capacity, a, b):
 
 
 @njit(cache=True)
-def _add_ties_if_room(ties, ints, capacity, a, b):
+def add_ties_if_room(ties, ints, capacity, a, b):
     """Add the ties if every row has the slots; else add nothing and return the row width
     needed."""
     need = _ties_width_needed(ints, capacity, a, b)
