@@ -22,7 +22,7 @@ from .outputs import (C_ANSWER_DELAY_SUM, C_COMPLAINTS_ANSWERED, C_COMPLAINTS_NE
                       C_REPLIES, C_SHARES, C_SPEND_TODAY, C_TURNED_AWAY, C_JOINED,
                       C_JOINED_BY_SHARE, T_EXPOSURES, T_GENERATIONS, T_JOINED,
                       T_MEDIA_ADOPTERS, T_MEDIA_IMPRESSIONS, T_RECRUITERS, T_SHARE_EXPOSURES,
-                      T_SHARE_JOINS, T_SPEND, T_UNIQUE_REACH, record_day)
+                      T_SHARE_JOINS, T_SPEND, T_UNIQUE_REACH, COUNTERS, record_day)
 from .state import (ACTIVITY, ALIVE, COMPLAINT_BASELINE, COMPLAINT_OPEN, COMPLAINT_SINCE,
                     ENGAGEMENT, INTEREST, LAST_VISIT,
                     ORGANISER_RELEVANCE, ORGANISER_TIE, PERSON, RELEVANCE_RATIO,
@@ -33,10 +33,11 @@ from .state import (ACTIVITY, ALIVE, COMPLAINT_BASELINE, COMPLAINT_OPEN, COMPLAI
 
 LEFT = int(LeaveReason.LEFT)
 INACTIVE = int(LeaveReason.INACTIVE)
+N_COUNTERS = len(COUNTERS)
 SHARE = int(Channel.SHARE)
 PAID = int(Channel.PAID)
 
-__all__ = ["morning", "recruiting", "evening", "night", "posting", "reading", "sharing", "leaving", "costs",
+__all__ = ["whole_day", "morning", "recruiting", "evening", "night", "posting", "reading", "sharing", "leaving", "costs",
            "day_parameters", "DAY_PARAMETERS", "MORNING", "PLAN", "PRICES"]
 
 #: Fields of the organiser's plan returned by :func:`posting`.
@@ -261,6 +262,18 @@ MORNING = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_
  M_ORGANISER_ANSWERS, M_REPLIES) = range(len(MORNING))
 
 
+#: The market's whole numbers and real numbers the day reads (``market_ints``,
+#: ``market_floats``), in this order (``market.LazyMarket``; a loaded market has
+#: ``lazy`` = 0 and reads its arrays instead).
+MARKET_INTS = ("lazy", "seed", "size", "topics")
+MARKET_FLOATS = ("friends_mean", "homophily", "scale", "spread", "centre")
+
+
+@njit(cache=True)
+def _market_ints(market_ints):
+    return market_ints[0] != 0, market_ints[1], market_ints[2], market_ints[3]
+
+
 def day_parameters(values: dict) -> np.ndarray:
     """The :data:`DAY_PARAMETERS` of a parameter set, as the float array the day reads."""
     return np.array([float(values[name]) for name in DAY_PARAMETERS], dtype=np.float64)
@@ -268,13 +281,17 @@ def day_parameters(values: dict) -> np.ndarray:
 
 @njit(cache=True)
 def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, topic_row,
-            replies_yesterday, market, audience, c, totals, keep_reading, rs):
+            replies_yesterday, market_ints, market_floats, indptr, indices, audience_lo,
+            audience_hi, audience_ids, c, totals, keep_reading, rs):
     """Steps 1-6 of the day in one call, in the schedule's order: problems
     (:func:`rules.draw_problems`), posting (:func:`posting`), reading and replying
     (:func:`reading`), contagion (``state.record_engagement``), complaints
     (:func:`rules.answer_complaints`) and sharing (:func:`sharing`). ``prm`` holds the
-    :data:`DAY_PARAMETERS`; ``market`` and ``audience`` are the model's market and niche
-    audience arguments; today's counters go into ``c`` and the running totals into ``totals``.
+    :data:`DAY_PARAMETERS`; ``market_ints``, ``market_floats`` (:data:`MARKET_INTS`,
+    :data:`MARKET_FLOATS`), ``indptr``, ``indices`` describe the market and ``audience_*`` the
+    niche audience (``market.Audience``); today's counters go into ``c`` and the running totals
+    into ``totals``. (Arrays and numbers only: a tuple argument costs numba a slow type check
+    on every call.)
 
     Returns
     -------
@@ -336,8 +353,8 @@ def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, t
     c[C_MEMBER_ANSWERS] = by_members
     c[C_ANSWER_DELAY_SUM] = delays
     # 6. sharing (+ paid seeding)
-    lazy, seed, size, friends_mean, homophily, scale, indptr, indices = market
-    audience_lo, audience_hi, audience_ids = audience
+    lazy, seed, size, _ = _market_ints(market_ints)
+    friends_mean, homophily, scale = market_floats[0], market_floats[1], market_floats[2]
     paid = active and prm[P_SEEDING_BUDGET] > 0
     sharer_rows, exposed, exposed_by, shared, bought = sharing(
         floats, ints, bools, n, visited, prm[P_SHARE_PROBABILITY], prm[P_SHARE_ONCE] != 0,
@@ -357,7 +374,7 @@ def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, t
 
 @njit(cache=True)
 def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags,
-               count, interest_args, free, next_uid, prm, c, totals, rs):
+               count, market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs):
     """Step 7 in one call: exposed outsiders decide to join (:func:`rules.recruit`); if more
     than ``free`` places are left, a random ``free`` of them get in
     (:func:`rules.admit_up_to_cap`); those reached by a share, then those reached by a paid
@@ -374,7 +391,8 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
     need : int
         0 if the ties were added; else the tie width they need (the caller widens and adds).
     """
-    lazy, seed, size, topics, spread, centre, interest = interest_args
+    lazy, seed, size, topics = _market_ints(market_ints)
+    spread, centre = market_floats[3], market_floats[4]
     joiners, pos, fresh = rules.recruit(
         exposed, exposed_by, keys, flags, count, lazy, seed, size, topics, spread, centre,
         interest, prm[P_INTEREST_GATING] != 0, prm[P_NICHE_CENTER], prm[P_NICHE_WIDTH],
@@ -467,3 +485,68 @@ def night(row, floats, ints, bools, n, t, organiser_posts, organiser_answers, in
           prices, market_size, media_left, media_levels, media_potential, media_rs)
     record_day(row, floats, ints, bools, n, t, prm[P_NICHE_CENTER], prm[P_NICHE_WIDTH],
                topic_ring, c, totals)
+
+
+#: How far :func:`whole_day` got: nothing (the caller takes the steps one call each), steps
+#: 1-6 (the group needs more rows or the people table more room before step 7), step 7 (the
+#: joiners need wider tie rows before step 8), or the whole day.
+NOT_STARTED, MORNING_DONE, RECRUITED, DAY_DONE = 0, 1, 2, 4
+
+
+@njit(cache=True)
+def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, task_hours,
+              topic_ring, organiser_ring, market_ints, market_floats, indptr, indices, interest,
+              audience_lo, audience_hi, audience_ids, prices, media_left, media_levels,
+              media_potential, media_rs, totals, rs, n, t, active, free, next_uid,
+              replies_yesterday, fixed_cost, row, want_departed):
+    """A day without pruning, steps 1-10 in one call: :func:`morning` (steps 1-6),
+    :func:`recruiting` (7), :func:`evening` (the value tally and step 8) and :func:`night`
+    (10 and the record), exactly as the caller would call them one by one. The day stops
+    early, with what the caller needs to go on, when the joiners need rows or people-table
+    room the arrays do not have (after step 6) or wider tie rows (after step 7).
+
+    The arguments are the state's arrays, the people table (keys, flags, count), then what
+    does not change during a run (``CommunityModel._whole_day_args``), then the day's numbers.
+
+    Returns
+    -------
+    (how far, rows in use, organiser posts, organiser answers, replies, departures,
+    departed rows (with ``want_departed``), the joiners' tie pairs (after step 7 only),
+    counters, the arrays of :func:`morning` and its report (when stopped early))
+    """
+    c = np.zeros(N_COUNTERS, dtype=np.float64)
+    c[C_ORGANISER_ATTENTION] = 1.0
+    c[C_READ_SHARE] = 1.0
+    c[C_CONTENT_RELEVANCE] = 1.0
+    slot = t % topic_ring.shape[0]
+    (visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report, _, _,
+     _, _) = morning(floats, ints, bools, ties, n, t, active, 0, prm, task_hours,
+                     topic_ring[slot], replies_yesterday, market_ints, market_floats, indptr,
+                     indices, audience_lo, audience_hi, audience_ids, c, totals, False, rs)
+    posts = int(report[M_ORGANISER_POSTS])
+    answers = int(report[M_ORGANISER_ANSWERS])
+    replies = int(report[M_REPLIES])
+    organiser_ring[slot] = posts
+    k = exposed.shape[0]
+    if n + min(k, free) > floats.shape[1] or 2 * (count[0] + k) > keys.shape[0]:
+        return (MORNING_DONE, n, posts, answers, replies, 0, None, None, None, c, visited,
+                member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report)
+    start = n
+    n, pairs_a, pairs_b, need = recruiting(
+        floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags, count,
+        market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs)
+    if need > 0:
+        return (RECRUITED, n, posts, answers, replies, 0, None, pairs_a, pairs_b, c, visited,
+                member_posts, made, answers_by, sharer_rows, None, None, report)
+    left, inactive = evening(floats, ints, bools, ties, value_ring, n, t, member_posts, made,
+                             sharer_rows, answers_by, visited, topic_ring, organiser_ring,
+                             c[C_READ_SHARE], prm, keys, flags, count, c, rs)
+    night(row, floats, ints, bools, n, t, posts, answers, 0, report[M_TIE_HOURS], fixed_cost,
+          prices, market_ints[2], media_left, media_levels, media_potential, media_rs, prm,
+          topic_ring, c, totals)
+    departures = left.shape[0] + inactive.shape[0]
+    departed = None
+    if want_departed and departures > 0:
+        departed = np.concatenate((left, inactive))
+    return (DAY_DONE, n, posts, answers, replies, departures, departed, None, None, None, None,
+            None, None, None, None, None, None, None)

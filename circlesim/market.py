@@ -18,6 +18,7 @@ match the mass-media arm needs (:meth:`match_histogram`).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -232,6 +233,52 @@ def _lazy_histogram(seed, n, topics, spread, centre, niche_centre, width, sample
     return hist, total
 
 
+@functools.lru_cache(maxsize=64)
+def _lazy_match_histogram(seed: int, n: int, topics: int, spread: float, centre: float,
+                          niche_centre: float, width: float) -> tuple[np.ndarray, float]:
+    """:meth:`LazyMarket.match_histogram` with gating (``seed`` -1: sampled, the seed unused);
+    memoised (the caller copies the counts)."""
+    hist, total = _lazy_histogram(max(seed, 0), n, topics, spread, centre, niche_centre, width,
+                                  _HISTOGRAM_SAMPLE, MATCH_LEVELS)
+    return _round_counts(hist, n), float(total)
+
+
+@functools.lru_cache(maxsize=64)
+def _lazy_audience(n: int, topics: int, spread: float, topic_centre: float, centre: float,
+                   width: float) -> tuple[np.ndarray, np.ndarray]:
+    """The id ranges of :meth:`LazyMarket.audience` (memoised: a pure function of the market's
+    layout and the niche; the caller copies them). Each topic ``k`` holds ids
+    ``[floor(k n / T), floor((k + 1) n / T))`` in the order of their interest quantiles, so the
+    people within ``radius`` of the niche centre are the ids between the Normal quantiles of
+    the interval's two ends (around the circle: one range per turn ``m``)."""
+    from scipy.special import ndtr
+
+    radius = width * math.sqrt(2.0 * math.log(2.0))
+    lo, hi = [], []
+    for k in range(topics):
+        start, stop = (k * n) // topics, ((k + 1) * n) // topics
+        size = stop - start
+        ck = topic_centre + k / topics
+        if spread == 0:
+            if float(circular_distance(ck, centre)) <= radius:
+                lo.append(start)
+                hi.append(stop)
+            continue
+        span = 40.0 * spread  # the quantiles reach about 6 sd at 10^9 people
+        turns = np.arange(math.floor(ck - span - centre - radius) - 1,
+                          math.ceil(ck + span - centre + radius) + 2)
+        a = ndtr((centre + turns - radius - ck) / spread)  # one vectorised call per topic
+        b = ndtr((centre + turns + radius - ck) / spread)
+        for ja, jb in zip(np.rint(a * size).astype(np.int64).tolist(),
+                          np.rint(b * size).astype(np.int64).tolist()):
+            if jb > ja:
+                lo.append(start + ja)
+                hi.append(start + jb)
+    if not lo:  # nobody inside: the whole market
+        lo, hi = [0], [n]
+    return np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+
+
 def _round_counts(hist: np.ndarray, total: int) -> np.ndarray:
     """Whole counts summing to ``total`` from a fractional histogram (largest remainder)."""
     base = np.floor(hist).astype(np.int64)
@@ -289,32 +336,9 @@ class LazyMarket:
 
     def audience(self, centre: float, width: float) -> Audience:
         """The niche audience (match >= 0.5) as id ranges, one or a few per topic."""
-        from scipy.special import ndtr
-
-        radius = width * math.sqrt(2.0 * math.log(2.0))
-        lo, hi = [], []
-        n, topics = self.size, self.topics
-        for k in range(topics):
-            start, stop = (k * n) // topics, ((k + 1) * n) // topics
-            size = stop - start
-            ck = self.centre + k / topics
-            if self.spread == 0:
-                if float(circular_distance(ck, centre)) <= radius:
-                    lo.append(start)
-                    hi.append(stop)
-                continue
-            span = 40.0 * self.spread  # the quantiles reach about 6 sd at 10^9 people
-            for m in range(math.floor(ck - span - centre - radius) - 1,
-                           math.ceil(ck + span - centre + radius) + 2):
-                a = ndtr((centre + m - radius - ck) / self.spread)
-                b = ndtr((centre + m + radius - ck) / self.spread)
-                ja, jb = int(round(a * size)), int(round(b * size))
-                if jb > ja:
-                    lo.append(start + ja)
-                    hi.append(start + jb)
-        if not lo:  # nobody inside: the whole market
-            lo, hi = [0], [n]
-        return Audience(np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64))
+        lo, hi = _lazy_audience(self.size, self.topics, float(self.spread), float(self.centre),
+                                float(centre), float(width))
+        return Audience(lo.copy(), hi.copy())
 
     def match_histogram(self, centre: float, width: float,
                         gating: bool) -> tuple[np.ndarray, float]:
@@ -325,10 +349,13 @@ class LazyMarket:
             counts = np.zeros(MATCH_LEVELS, dtype=np.int64)
             counts[-1] = self.size
             return counts, float(self.size)
-        hist, total = _lazy_histogram(self.seed, self.size, self.topics, self.spread,
-                                      self.centre, centre, width,
-                                      _HISTOGRAM_SAMPLE, MATCH_LEVELS)
-        return _round_counts(hist, self.size), float(total)
+        # the sampled histogram of a large market does not depend on the market's seed: it is
+        # computed once per (size, topics, spread, centre, niche), not once per run
+        exact = self.size < (_HISTOGRAM_SAMPLE + 1) * self.topics
+        counts, total = _lazy_match_histogram(self.seed if exact else -1, self.size,
+                                              self.topics, float(self.spread),
+                                              float(self.centre), float(centre), float(width))
+        return counts.copy(), total
 
     def index_of(self, labels: Sequence[Hashable]) -> np.ndarray:
         """Positions of the given node labels (identity for a generated market)."""

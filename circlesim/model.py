@@ -135,6 +135,12 @@ class CommunityModel(mesa.Model):
                                      params.hours_per_invite], dtype=np.float64)
         a = self.audience
         self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
+        #: the market as the day's compiled calls read it (day.MARKET_INTS, MARKET_FLOATS)
+        lazy, seed, size, friends_mean, homophily, scale, indptr, indices = self._market_args
+        topics, spread, centre, interest = self._interest_args[3:]
+        self._market_ints = np.array([lazy, seed, size, topics], dtype=np.int64)
+        self._market_floats = np.array([friends_mean, homophily, scale, spread, centre],
+                                       dtype=np.float64)
 
         self.state = MemberState(
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
@@ -158,6 +164,12 @@ class CommunityModel(mesa.Model):
         self.totals = np.zeros(len(out.TOTALS))
         self._setup_media()
         self.record = DailyRecord()
+        #: what day.whole_day reads that does not change during a run (arrays change in place)
+        self._whole_day_args = (
+            self._day_parameters, self._task_hours, self._topic_ring, self._organiser_ring,
+            self._market_ints, self._market_floats, *self._market_args[6:],
+            self._interest_args[6], *self._audience_args, self._prices, self._media_left,
+            self._media_levels, self._media_potential, self.media_rs, self.totals, self.rs)
 
         first = self._initial_people()
         day = _Day(0, self.organiser.active)
@@ -169,20 +181,24 @@ class CommunityModel(mesa.Model):
     # ================================================================== the day
     def step(self) -> None:
         """One day, in the order of docs/odd.md §3 (each step's rules are named in the method
-        that applies it; steps 1-6, and the value tally with step 8, run as one compiled call
-        each, so a small group's day is a few calls from Python)."""
+        that applies it). A day without pruning runs as one compiled call (day.whole_day, the
+        same steps in the same order); the steps it did not get to are taken here."""
         day = _Day(self.steps, self.organiser.active)
-        self._morning(day)              # 1. members hit problems and complain
+        reached = self._whole_day(day)
+        if reached < dayrules.MORNING_DONE:
+            self._morning(day)          # 1. members hit problems and complain
                                         # 2. members visit and post; the organiser posts
                                         # 3. neighbours read and reply
                                         # 4. engagement moves with tone, replies and decay
                                         # 5. members and the organiser answer complaints
                                         # 6. shares reach outside friends (+ paid seeding)
-        self._recruiting(day)           # 7. exposed outsiders join, up to the cap
-        self._leaving(day)              #    value produced today enters the window
+        if reached < dayrules.RECRUITED:
+            self._recruiting(day)       # 7. exposed outsiders join, up to the cap
+        if reached < dayrules.DAY_DONE:
+            self._leaving(day)          #    value produced today enters the window
                                         # 8. disengaged and long-absent members go
-        self._interest_replacement(day) # 9. pruning and replacement invitations
-        self._night(day)                # 10. spend, and the mass-media baseline; the record
+            self._interest_replacement(day)  # 9. pruning and replacement invitations
+            self._night(day)            # 10. spend, and the mass-media baseline; the record
         self._compact_if_sparse()
 
     def run(self, steps: int, progress: Callable[[CommunityModel], None] | None = None) -> None:
@@ -202,6 +218,51 @@ class CommunityModel(mesa.Model):
             progress(self)
 
     # ================================================================== rules applied
+    def _whole_day(self, day: _Day) -> int:
+        """Steps 1-10 in one compiled call (day.whole_day) on a day without pruning (and
+        without a probe that reads the day's middle); returns how far it got (day.NOT_STARTED,
+        MORNING_DONE, RECRUITED or DAY_DONE), with what the next steps need set on ``day``."""
+        p, s, people = self.params, self.state, self.people
+        if self._keep_reading or (day.active and p.pruning and day.t % p.prune_interval == 0):
+            return dayrules.NOT_STARTED
+        fixed = 0.0
+        if day.t > 0 and day.active:
+            fixed = p.daily_fixed_cost
+        start = s.n
+        (reached, n, posts, answers, replies, departures, departed, pairs_a, pairs_b, c,
+         visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by,
+         report) = dayrules.whole_day(
+            s.floats, s.ints, s.bools, s.ties, s.value_ring, people.keys, people.flags,
+            people.count, *self._whole_day_args, start, day.t, day.active,
+            max(p.max_members - self._alive, 0), self.agent_id_counter, self._replies_yesterday,
+            fixed, self.record.pending_row(), bool(self._member_by_uid))
+        self.organiser.posts += posts
+        self.organiser.answers += answers
+        self._replies_yesterday = replies
+        if n > start:  # the joiners: their rows are in use, their Mesa ids taken
+            k = n - start
+            s.add_rows(k)
+            self._alive += k
+            self.agent_id_counter += k
+            self._agents.extend([None] * k)
+            self._pending.extend(range(start, n))
+        if reached == dayrules.DAY_DONE:
+            self.record.keep_row()
+            self._alive -= departures
+            if departed is not None:
+                self._forget_agents(departed, counted=True)
+            return reached
+        # stopped early: what the remaining steps read
+        day.c = c
+        day.organiser_posts, day.organiser_answers = posts, answers
+        day.attention, day.tie_hours = float(report[3]), float(report[4])
+        day.visited, day.member_posts, day.replies_made = visited, member_posts, made
+        day.answers_by, day.sharer_rows = answers_by, sharer_rows
+        day.exposed, day.exposed_by = exposed, exposed_by
+        if reached == dayrules.RECRUITED:  # the joiners' ties need wider rows
+            s.add_ties(pairs_a, pairs_b)
+        return reached
+
     def _morning(self, day: _Day) -> None:
         """Steps 1-6 in one compiled call (day.morning), in order: problems
         (rules.draw_problems); members visit and post, the organiser posts and plans its day
@@ -221,8 +282,9 @@ class CommunityModel(mesa.Model):
          day.exposed, day.exposed_by, report, seen, tone_sum, received, before) = \
             dayrules.morning(s.floats, s.ints, s.bools, s.ties, s.n, day.t, day.active, invites,
                              self._day_parameters, self._task_hours, self._topic_ring[slot],
-                             self._replies_yesterday, self._market_args, self._audience_args,
-                             day.c, self.totals, self._keep_reading, self.rs)
+                             self._replies_yesterday, self._market_ints, self._market_floats,
+                             *self._market_args[6:], *self._audience_args, day.c, self.totals,
+                             self._keep_reading, self.rs)
         (posts, answer_quota, invite_quota, day.attention, day.tie_hours, answers,
          replies) = report.tolist()
         day.organiser_posts, day.organiser_answers = int(posts), int(answers)
@@ -245,8 +307,9 @@ class CommunityModel(mesa.Model):
         start = s.n
         n, a, b, need = dayrules.recruiting(
             s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
-            day.sharer_rows, people.keys, people.flags, people.count, self._interest_args, free,
-            self.agent_id_counter, self._day_parameters, day.c, self.totals, self.rs)
+            day.sharer_rows, people.keys, people.flags, people.count, self._market_ints,
+            self._market_floats, self._interest_args[6], free, self.agent_id_counter,
+            self._day_parameters, day.c, self.totals, self.rs)
         if n == start:
             return
         k = n - start
@@ -381,12 +444,13 @@ class CommunityModel(mesa.Model):
                        people_table.flags, people_table.count)
         self._forget_agents(rows)
 
-    def _forget_agents(self, rows: np.ndarray) -> None:
-        """Members at ``rows`` (already retired in the arrays) leave the count, Mesa and the
-        network."""
+    def _forget_agents(self, rows: np.ndarray, counted: bool = False) -> None:
+        """Members at ``rows`` (already retired in the arrays) leave the count (unless
+        ``counted``), Mesa and the network."""
         if rows.size == 0:
             return
-        self._alive -= rows.size
+        if not counted:
+            self._alive -= rows.size
         for row in rows.tolist():
             agent = self._agents[row]
             if agent is not None:

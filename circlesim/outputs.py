@@ -268,10 +268,20 @@ class DailyRecord:
         self.days = 0
 
     def next_row(self) -> np.ndarray:
+        """The next day's row, counted in."""
+        row = self.pending_row()
+        self.keep_row()
+        return row
+
+    def pending_row(self) -> np.ndarray:
+        """The row the next day fills (the table grown if needed), not counted in until
+        :meth:`keep_row`."""
         if self.days == self.table.shape[0]:
             self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+        return self.table[self.days]
+
+    def keep_row(self) -> None:
         self.days += 1
-        return self.table[self.days - 1]
 
     def row(self, i: int) -> dict[str, float]:
         return {name: _cast(name, self.table[i, j]) for j, name in enumerate(OUTPUT_COLUMNS)}

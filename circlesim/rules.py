@@ -728,18 +728,9 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
     h = 1.0 / bins
     r2 = (h / width) ** 2
     horner = bins % 2 == 0 and half * r2 <= 500.0
-    up = np.zeros((bins, half + 1), dtype=np.float64)    # w_{j+m} Q_m, m = 0 ... B/2
-    down = np.zeros((bins, half), dtype=np.float64)      # w_{j-m} Q_m, m = 1 ... B/2 - 1
-    if horner and total > 0:
-        for m in range(half + 1):
-            q = math.exp(-0.5 * m * m * r2)
-            for j in range(bins):
-                up[j, m] = topic_weights[(j + m) % bins] * q
-                if 0 < m < half:
-                    down[j, m] = topic_weights[(j - m) % bins] * q
-    # current members grouped by their bin j (a counting sort), each group's two polynomials
-    # evaluated for all its members at once (the inner loops run over members: vectorised);
-    # every member's arithmetic is the same, in the same order, as one member at a time
+    q = np.empty(half + 1, dtype=np.float64)  # Q_m
+    for m in range(half + 1):
+        q[m] = math.exp(-0.5 * m * m * r2)
     group_start = np.zeros(bins + 1, dtype=np.int64)
     member_bin = np.empty(n, dtype=np.int64)
     alive_count = 0
@@ -757,7 +748,37 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
         member_bin[i] = j % bins
         group_start[j % bins + 1] += 1
         alive_count += 1
-    if total > 0 and horner:
+    if total > 0 and horner and alive_count < 4 * bins:
+        # a small group: member by member, the coefficients w_{j+m} Q_m as they are needed
+        for i in range(n):
+            if not alive[i]:
+                continue
+            j = member_bin[i]
+            e = ratio[i]
+            f = 1.0 / e
+            b = j + half if j + half < bins else j + half - bins
+            p = topic_weights[b] * q[half]
+            for m in range(half - 1, -1, -1):  # P(E), Horner's rule
+                b = j + m if j + m < bins else j + m - bins
+                p = p * e + topic_weights[b] * q[m]
+            pd = 0.0
+            for m in range(half - 1, 0, -1):   # P'(1/E)
+                b = j - m if j >= m else j - m + bins
+                pd = (pd + topic_weights[b] * q[m]) * f
+            out[i] = (organiser_weight * organiser_match[i] + scale[i] * (p + pd)) / total
+    elif total > 0 and horner:
+        # a large group: members grouped by their bin j (a counting sort), each group's two
+        # polynomials evaluated for all its members at once (the inner loops run over
+        # members: vectorised); every member's arithmetic is the same, in the same order
+        up = np.zeros((bins, half + 1), dtype=np.float64)    # w_{j+m} Q_m, m = 0 ... B/2
+        down = np.zeros((bins, half), dtype=np.float64)      # w_{j-m} Q_m, m = 1 ... B/2 - 1
+        for j in range(bins):
+            if group_start[j + 1] == 0:
+                continue
+            for m in range(half + 1):
+                up[j, m] = topic_weights[(j + m) % bins] * q[m]
+                if 0 < m < half:
+                    down[j, m] = topic_weights[(j - m) % bins] * q[m]
         for j in range(bins):
             group_start[j + 1] += group_start[j]
         order = np.empty(alive_count, dtype=np.int64)

@@ -175,11 +175,11 @@ def test_content_relevance_falls_with_topic_breadth():
 
 
 @pytest.mark.parametrize("width", [0.001, 0.004, 0.006, 0.02, 0.05, 0.15, 0.3, 1.0, 10.0])
-def test_member_relevance_is_the_direct_sum(width):
+@pytest.mark.parametrize("n", [60, 400])  # member by member, and grouped by bin
+def test_member_relevance_is_the_direct_sum(width, n):
     # the compiled rule evaluates the sum by Horner's rule: it must equal the direct sum of
     # the organiser's and the binned posts' Gaussian relevance over the circle
     rng = np.random.default_rng(7)
-    n = 400
     interest = np.concatenate([rng.random(n - 4), [0.0, 1 / 96, 0.5, 0.9999999]])
     alive = rng.random(n) < 0.8
     weights = rng.poisson(2.0, 48).astype(float)

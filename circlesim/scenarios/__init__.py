@@ -13,7 +13,9 @@ most :data:`MAX_NESTING` arrays/tables deep; beyond that the loader says so in o
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -187,11 +189,25 @@ def load_scenario(name_or_path: str | os.PathLike, _seen: tuple[str, ...] = (),
         and key.
     """
     try:
+        if not _seen and _base_dir is None and isinstance(name_or_path, str) \
+                and not _looks_like_path(name_or_path) and name_or_path in _preset_set():
+            preset = _load_preset(name_or_path)  # shipped files do not change: read once
+            return dataclasses.replace(preset, parameters=dict(preset.parameters))
         return _load(name_or_path, _seen, _base_dir)
     except _ChainError as exc:
         if _seen:
             raise
         raise ScenarioError(exc.reason, key="extends") from None
+
+
+@functools.lru_cache(maxsize=None)
+def _preset_set() -> frozenset[str]:
+    return frozenset(preset_names())
+
+
+@functools.lru_cache(maxsize=None)
+def _load_preset(name: str) -> Scenario:
+    return _load(name, (), None)
 
 
 def _load(name_or_path, _seen: tuple[str, ...], _base_dir: Path | None) -> Scenario:
