@@ -1,11 +1,21 @@
-"""Steps of the day that apply several rules in a row, each as one compiled call.
+"""The day's rules strung together in compiled calls.
 
-:meth:`circlesim.model.CommunityModel.step` is the schedule (docs/odd.md §3); a step made of
-several rules (posting and the organiser's plan, reading and replying, sharing, leaving) calls
-one function here, which applies the rules of ``rules.py`` in the schedule's order to the
-member arrays (``state.py``) and does the step's bookkeeping. Nothing here is a mechanism of
-its own: each function only strings rules together, so that a day costs a dozen calls from
-Python instead of forty (the call, not the work, was most of a small group's day).
+:meth:`circlesim.model.CommunityModel.step` is the schedule (docs/odd.md §3). The functions
+here apply the rules of ``rules.py`` in the schedule's order to the member arrays
+(``state.py``) and do the step's bookkeeping; nothing here is a mechanism of its own. Three
+levels, each made of the one below:
+
+- a step made of several rules: :func:`posting`, :func:`reading`, :func:`sharing`,
+  :func:`leaving`, :func:`costs`;
+- a part of the day: :func:`morning` (steps 1-6), :func:`recruiting` (7), :func:`evening`
+  (the value tally and 8), :func:`night` (10 and the record);
+- :func:`whole_day`: the four parts in one call, on a day without pruning.
+
+Why: for a small group the call from Python, not the work, was most of the day (a compiled
+call costs microseconds in type checks of its arguments and boxing of its results), so a
+day is one call when it can be. The arguments are arrays and numbers, never tuples (numba
+checks a tuple argument's type slowly, element by element, on every call); the day's
+parameters travel as one array (:data:`DAY_PARAMETERS`).
 """
 
 from __future__ import annotations
