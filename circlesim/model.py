@@ -65,6 +65,18 @@ class _Day:
         c[out.C_ORGANISER_ATTENTION] = c[out.C_READ_SHARE] = c[out.C_CONTENT_RELEVANCE] = 1.0
 
 
+def _task_hours(params: Parameters) -> np.ndarray:
+    """Hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)."""
+    return np.array([params.hours_per_post, params.hours_per_answer, params.hours_per_invite],
+                    dtype=np.float64)
+
+
+def _prices(params: Parameters) -> np.ndarray:
+    """The prices and hours step 10 reads (day.PRICES)."""
+    prices = {**params.values, "media_imitation_per_day": params.media_imitation / 30.0}
+    return np.array([prices[name] for name in dayrules.PRICES], dtype=np.float64)
+
+
 class CommunityModel(mesa.Model):
     """Agent-based model of community marketing (see ``docs/odd.md``).
 
@@ -131,8 +143,7 @@ class CommunityModel(mesa.Model):
                                  m.indices.astype(np.int64))
             self._interest_args = (False, 0, m.size, 1, 0.0, 0.0, m.interest)
         #: hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)
-        self._task_hours = np.array([params.hours_per_post, params.hours_per_answer,
-                                     params.hours_per_invite], dtype=np.float64)
+        self._task_hours = _task_hours(params)
         a = self.audience
         self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
         #: the market as the day's compiled calls read it (day.MARKET_INTS, MARKET_FLOATS)
@@ -177,6 +188,22 @@ class CommunityModel(mesa.Model):
         self.organiser.invites += first.size
         day.invites = first.size
         self._night(day)
+
+    @property
+    def params(self) -> Parameters:
+        """The parameters of this run (:class:`circlesim.parameters.Parameters`)."""
+        return self._params
+
+    @params.setter
+    def params(self, value: Parameters) -> None:
+        """Replace the parameters from the next day on (a what-if arm: ``model.params =
+        model.params.replace(organiser_posts=6)``). The arrays the compiled day reads follow;
+        the market, the niche audience and the founders stay as they were built."""
+        self._params = value
+        if hasattr(self, "_day_parameters"):  # (in place: the day's calls hold these arrays)
+            self._day_parameters[:] = dayrules.day_parameters(value.values)
+            self._task_hours[:] = _task_hours(value)
+            self._prices[:] = _prices(value)
 
     # ================================================================== the day
     def step(self) -> None:
@@ -373,8 +400,7 @@ class CommunityModel(mesa.Model):
         self._media_levels = np.arange(self._media_left.size) / (self._media_left.size - 1)
         self.totals[out.T_MEDIA_ADOPTERS] = 0
         #: prices and hours of step 10 (day.PRICES)
-        prices = {**p.values, "media_imitation_per_day": p.media_imitation / 30.0}
-        self._prices = np.array([prices[name] for name in dayrules.PRICES], dtype=np.float64)
+        self._prices = _prices(p)
 
     # ================================================================== membership
     def _initial_people(self) -> np.ndarray:

@@ -213,3 +213,21 @@ def test_mesa_style_datacollector_reads_the_daily_table(model):
     assert table.index.name is None and list(table.index) == list(range(model.steps + 1))
     assert (table["step"] == table.index).all()
     assert table["members"].iloc[-1] == model.member_count
+
+
+def test_parameters_replaced_mid_run_take_effect_from_the_next_day():
+    # the what-if arms of `circlesim fit` replace model.params after some day: the compiled day
+    # must read the new values (its parameter arrays follow), the days before stay identical
+    base, changed = CommunityModel(rng=4), CommunityModel(rng=4)
+    base.run(10)
+    changed.run(10)
+    changed.params = changed.params.replace(organiser_posts=6.0, cost_per_post=50.0,
+                                            hours_per_post=0.0)
+    base.run(10)
+    changed.run(10)
+    a, b = base.to_frame(), changed.to_frame()
+    assert a.iloc[:11].equals(b.iloc[:11])
+    assert (b["organiser_posts"].iloc[11:] == 6).all()  # the new quota, all of it affordable
+    assert b["organiser_posts"].iloc[11:].sum() > a["organiser_posts"].iloc[11:].sum() + 20
+    spend_per_post = (b["spend_today"].iloc[11:] - a["spend_today"].iloc[11:]).sum()
+    assert spend_per_post > 40 * 50  # the new price is paid for the extra posts
