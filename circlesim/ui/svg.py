@@ -292,6 +292,40 @@ def engagement_colour(e) -> np.ndarray:
     ).round().astype(int)
 
 
+#: Colour levels of the network's dots: engagement is drawn in steps of 1/DOT_LEVELS.
+DOT_LEVELS = 20
+#: Size tiers of the dots, drawn largest first (so small dots stay visible on top).
+DOT_TIERS = 3
+
+
+def _dots(px, py, radius, engagement) -> str:
+    """Filled circles as few ``<path>`` elements: one per (size tier, colour level).
+
+    The page draws a frame many times a second: 500 ``<circle>`` elements cost the browser
+    several times more (parsing, styling) than a few dozen paths of the same circles. Each circle
+    is two arcs; engagement is drawn in DOT_LEVELS colour steps (invisible next to the colour
+    bar's own resolution)."""
+    level = np.rint(np.clip(np.nan_to_num(engagement, nan=0.0), 0, 1) * DOT_LEVELS).astype(int)
+    rmin, rmax = float(radius.min()), float(radius.max())
+    span = rmax - rmin
+    tier = (np.zeros(len(radius), int) if span <= 1e-9 else
+            np.minimum(((rmax - radius) / span * DOT_TIERS).astype(int), DOT_TIERS - 1))
+    rgb = engagement_colour(np.arange(DOT_LEVELS + 1) / DOT_LEVELS)
+    parts = []
+    arc = "M%.1f %.1fa%.1f %.1f 0 1 0 %.1f 0a%.1f %.1f 0 1 0 %.1f 0"
+    for t in range(DOT_TIERS):  # tier 0 holds the largest dots: drawn first
+        in_tier = tier == t
+        for c in np.unique(level[in_tier]):
+            idx = np.flatnonzero(in_tier & (level == c))
+            idx = idx[np.argsort(-radius[idx], kind="stable")]
+            r = radius[idx]
+            values = np.column_stack([px[idx] - r, py[idx], r, r, 2 * r, r, r, -2 * r])
+            d = (arc * len(idx)) % tuple(values.ravel().tolist())
+            red, green, blue = rgb[c]
+            parts.append(f'<path fill="rgb({red},{green},{blue})" d="{d}"/>')
+    return "".join(parts)
+
+
 def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> str:
     """The community: organiser at the centre, colour = engagement, size = activity.
 
@@ -324,7 +358,9 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
         if len(rows):
             a, b = rows[:, 0], rows[:, 1]
             coords = np.column_stack([px[a], py[a], px[b], py[b]])
-            d = ("M%.1f %.1fL%.1f %.1f" * len(rows)) % tuple(coords.ravel().tolist())
+            # whole units: a line at this opacity and width shows no half unit (1 unit is about
+            # 0.6 px on screen), and the page gets a quarter fewer bytes per frame
+            d = ("M%d %dL%d %d" * len(rows)) % tuple(np.rint(coords).astype(int).ravel().tolist())
             opacity = float(np.clip(0.5 * np.sqrt(150 / len(rows)), 0.12, 0.5))
             out.append(
                 f'<path d="{d}" stroke="#8a94a0" stroke-opacity="{opacity:.2f}" '
@@ -337,20 +373,16 @@ def network_svg(positions, view: dict, *, size: int = 560, title: str = "") -> s
         rel = np.sqrt(np.clip(act / (top or 1.0), 0, 1))
         crowd = float(np.clip(np.sqrt(120 / max(n, 1)), 0.55, 1.0))  # smaller when crowded
         radius = (2.5 + 8.5 * rel) * crowd
-        rgb = engagement_colour(view.get("engagement", np.zeros(n)))
+        engagement = np.asarray(view.get("engagement", np.zeros(n)), float)
         organiser = np.asarray(view.get("is_organiser", node_id == node_id[0]), bool)
         newcomer = np.asarray(view.get("newcomer", np.zeros(n, bool)), bool)
         # members, small on top of large; newcomers (green ring) above the rest
         for group, stroke in ((~organiser & ~newcomer, 'stroke="#fff" stroke-width="0.6"'),
                               (~organiser & newcomer, 'stroke="#1a9e3a" stroke-width="2.6"')):
             idx = np.flatnonzero(group)
-            if not len(idx):
-                continue
-            idx = idx[np.argsort(-radius[idx], kind="stable")]
-            values = np.column_stack([px[idx], py[idx], radius[idx], rgb[idx]])
-            circle = '<circle cx="%.1f" cy="%.1f" r="%.1f" fill="rgb(%d,%d,%d)"/>'
-            circles = (circle * len(idx)) % tuple(values.ravel().tolist())
-            out.append(f"<g {stroke}>{circles}</g>")
+            if len(idx):
+                out.append(f"<g {stroke}>{_dots(px[idx], py[idx], radius[idx], engagement[idx])}"
+                           "</g>")
         for i in np.flatnonzero(organiser):
             out.append(
                 f'<circle cx="{px[i]:.1f}" cy="{py[i]:.1f}" r="15" fill="#222" stroke="#ffd54f" '
