@@ -214,7 +214,9 @@ def line_chart(
             continue
         px = left + (x[ok] - x0) / (x1 - x0) * pw
         py = top + ph - (y[ok] - y0) / (y1 - y0) * ph
-        d = "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+        px, py = thin_line(px, py, columns=int(pw))
+        coords = np.column_stack([px, py]).ravel().tolist()
+        d = ("M" + " L".join(["%.1f,%.1f"] * len(px))) % tuple(coords)
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         out.append(
             f'<path d="{d}" fill="none" stroke="{s.colour}" stroke-width="{s.width}"'
@@ -235,6 +237,25 @@ def line_chart(
         out.append(_hover_strips(raw, sx, top, ph, pw, left))
     out.append("</svg>")
     return "".join(out)
+
+
+def thin_line(px, py, columns: int):
+    """A line's points cut to at most two per column of the plot (its lowest and highest, in
+    their order), when it has more than that: the drawing is the same at the chart's size (the
+    line covers the same pixels), and a long run (thousands of days, drawn many times a second)
+    stays cheap to send and draw. The first and last points are kept. ``px`` must not decrease
+    (days); otherwise nothing is cut."""
+    n = len(px)
+    if columns < 1 or n <= 2 * columns or np.any(np.diff(px) < 0):
+        return px, py
+    span = float(px[-1] - px[0]) or 1.0
+    col = np.minimum(((px - px[0]) / span * columns).astype(int), columns - 1)
+    order = np.lexsort((py, col))  # by column, then value: each column's lowest first
+    first = np.flatnonzero(np.r_[True, col[order][1:] != col[order][:-1]])
+    last = np.r_[first[1:], n] - 1
+    # back in the line's order; the first and last points (today's value) always kept
+    keep = np.unique(np.r_[0, order[first], order[last], n - 1])
+    return px[keep], py[keep]
 
 
 def _hover_strips(raw, sx, top, ph, pw, left, most: int = 60) -> str:
@@ -311,18 +332,22 @@ def _dots(px, py, radius, engagement) -> str:
     tier = (np.zeros(len(radius), int) if span <= 1e-9 else
             np.minimum(((rmax - radius) / span * DOT_TIERS).astype(int), DOT_TIERS - 1))
     rgb = engagement_colour(np.arange(DOT_LEVELS + 1) / DOT_LEVELS)
+    # one arc pair per distinct radius (in tenths), formatted once
+    r10 = np.rint(radius * 10).astype(int)
+    tails = {int(t): "a{0} {0} 0 1 0 {1} 0a{0} {0} 0 1 0 -{1} 0".format(t / 10, 2 * t / 10)
+             for t in np.unique(r10)}
+    # one pass: dots ordered by tier (largest first), colour, then size; a path per run
+    order = np.lexsort((-radius, level, tier))
+    left = np.round(px[order] - r10[order] / 10, 1).tolist()
+    mid = np.round(py[order], 1).tolist()
+    dots = [f"M{x:g} {y:g}{tails[k]}"
+            for x, y, k in zip(left, mid, r10[order].tolist(), strict=True)]
+    group = tier[order] * (DOT_LEVELS + 1) + level[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() + [len(order)]
     parts = []
-    arc = "M%.1f %.1fa%.1f %.1f 0 1 0 %.1f 0a%.1f %.1f 0 1 0 %.1f 0"
-    for t in range(DOT_TIERS):  # tier 0 holds the largest dots: drawn first
-        in_tier = tier == t
-        for c in np.unique(level[in_tier]):
-            idx = np.flatnonzero(in_tier & (level == c))
-            idx = idx[np.argsort(-radius[idx], kind="stable")]
-            r = radius[idx]
-            values = np.column_stack([px[idx] - r, py[idx], r, r, 2 * r, r, r, -2 * r])
-            d = (arc * len(idx)) % tuple(values.ravel().tolist())
-            red, green, blue = rgb[c]
-            parts.append(f'<path fill="rgb({red},{green},{blue})" d="{d}"/>')
+    for a, b in zip(starts[:-1], starts[1:], strict=False):
+        red, green, blue = rgb[level[order[a]]]
+        parts.append(f'<path fill="rgb({red},{green},{blue})" d="{"".join(dots[a:b])}"/>')
     return "".join(parts)
 
 
