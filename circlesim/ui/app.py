@@ -39,7 +39,7 @@ from .forms import (
 )
 from .session import RunSpec, Session, estimated_bytes, memory_problem, stop_reason
 from .live import LiveFrame
-from .views import CHARTS, RUN_COLOURS, chart_svgs, glossary
+from .views import CHARTS, chart_svgs, glossary
 
 logger = logging.getLogger("circlesim.ui")
 
@@ -278,26 +278,13 @@ def LiveView(session: Session, tick: solara.Reactive, labels, live: LiveFrame,
     play loop puts each frame into them directly (no render pass per frame); this component
     places them, and draws the current day whenever it is rendered (Step, Reset, a rebuild)."""
     now = tick.value  # subscribe: re-render on every bump (Step, Reset, rebuilds)
-    # the runs' own labels: a background build may have replaced the runs since the page
-    # computed ``labels``
-    labels = [r.spec.label for r in session.runs] or labels
     session.rendered_tick = now
     session.render_context = reacton.core.get_render_context(required=False)
     live.draw(session, hover=True)
     if not session.runs:
         solara.Text("Fix the highlighted settings to start a run.")
-        solara.Div(children=[live.ack])
         return
-    compare = len(session.runs) > 1
-    solara.Div(children=[live.headlines])
-    if compare:
-        solara.HTML(tag="div", classes=["circlesim-legend"], unsafe_innerHTML="".join(
-            f'<span style="color:{RUN_COLOURS[i]};margin-right:28px">{label}</span>'
-            for i, label in enumerate(labels)))
-    with solara.Div(classes=["cs-live"] + (["cs-compare"] if compare else [])):
-        solara.Div(classes=["cs-network-col"], children=live.networks[:len(session.runs)])
-        solara.Div(classes=["circlesim-charts"], children=list(live.charts.values()))
-    solara.Div(children=[live.ack])
+    solara.Div(children=[live.panel])
 
 
 @solara.component

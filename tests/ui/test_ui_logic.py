@@ -121,13 +121,14 @@ def test_live_frame_shows_the_newest_frame_only():
     old = live.render(session, hover=False)
     session.step(1)
     assert live.draw(session) == 1
-    assert live.day.children == ["Day 3"] and "circlesim-hover" in live.charts["members"] \
-        .unsafe_innerHTML
+    members = dict(live.panel.parts())["circlesim-chart-cell circlesim-chart-members"]
+    assert live.day.children == ["Day 3"] and "circlesim-hover" in members
     assert live.show(old) is None and live.day.children == ["Day 3"]
-    assert 'data-days="3"' in live.charts["members"].unsafe_innerHTML
+    assert 'data-days="3"' in live.panel.charts[live.panel.chart_keys.index("members")]
     session.reset()  # a rebuilt run starts again at day 0: shown
     assert live.draw(session, hover=False) == 2 and live.day.children == ["Day 0"]
-    assert "circlesim-hover" not in live.charts["members"].unsafe_innerHTML
+    assert not any("circlesim-hover" in svg for svg in live.panel.charts)
+    assert len(live.panel.networks) == 1 and 'data-nodes="' in live.panel.networks[0]
     cancel = threading.Event()
     t0 = time.perf_counter()
     live.wait_drawn(2, cancel)
