@@ -59,8 +59,11 @@ module.exports = {
   mounted() { this.drawn = this.frame; },
   watch: {
     frame(value) {
-      // after Vue has patched the page, and the browser has painted it
-      requestAnimationFrame(() => setTimeout(() => { this.drawn = value; }, 0));
+      // after Vue has patched the page, and the browser has painted it (a tab in the
+      // background paints nothing: answer at once, so playing goes on there too)
+      const done = () => { this.drawn = value; };
+      if (document.hidden) setTimeout(done, 0);
+      else requestAnimationFrame(() => setTimeout(done, 0));
     },
   },
 };
