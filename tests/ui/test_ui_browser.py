@@ -256,6 +256,9 @@ def test_projector_sizes_presentation_and_narrow_screens(new_page):
     and two charts are in view while playing, chart text >= 14 px; presentation mode has large
     type; at 800 px the settings start closed and open beside the results, never over them."""
     page = new_page({"width": 1280, "height": 720})
+    # no stop day: at full speed the run passes day 180 while the sizes are checked
+    page.locator(".circlesim-stop-day input").fill("0")
+    page.locator(".circlesim-stop-day input").press("Enter")
     page.locator(".circlesim-speed button", has_text="max").click()
     page.locator(".circlesim-play").click()
     wait_day(page, "d >= 5")
