@@ -817,8 +817,8 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
     """Step, Play/Pause, Reset, run to day N; the play loop runs in a thread.
 
     The loop draws its frames straight into ``live``'s widgets (no render pass of the page per
-    frame), one frame ahead: it steps and builds frame n + 1 while the browser paints frame n,
-    and sends it once the browser has said it painted n."""
+    frame), at most two frames ahead of the browser: it steps and builds frame n + 1 while the
+    browser paints frame n, and sends it once the browser has said it painted frame n - 1."""
 
     def safe_step(n: int = 1) -> bool:
         """``n`` days in one batch; a model error stops playing and is shown, never a crash."""
@@ -853,7 +853,8 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
         shown = {"last": None, "before": None, "any": False}
 
         def draw(cancel) -> None:
-            """Build this frame now, send it once the browser painted the one before."""
+            """Build this frame now; send it once the browser painted the one before the last
+            one sent (so the browser always has the next frame waiting, never a queue)."""
             payload = live.render(session, hover=False)
             live.wait_drawn(shown["before"], cancel)
             if not cancel.is_set():
