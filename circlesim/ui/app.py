@@ -3,7 +3,8 @@
 Start it with ``circlesim ui`` (or ``python -m circlesim.ui``). The page is a thin layer over
 circlesim's public API: :mod:`circlesim.ui.session` holds the runs, :mod:`circlesim.ui.forms`
 the controls' logic, :mod:`circlesim.ui.views` and :mod:`circlesim.ui.svg` what is drawn,
-:mod:`circlesim.ui.claims_view` the claims atlas. Every browser session builds its own
+:mod:`circlesim.ui.live` the live view's widgets (the play loop draws each frame straight into
+them, paced by the browser), :mod:`circlesim.ui.claims_view` the claims atlas. Every browser session builds its own
 :class:`~circlesim.ui.session.Session` inside the page component, so two sessions never share a
 model.
 
