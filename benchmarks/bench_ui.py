@@ -12,7 +12,10 @@ with Playwright, prints a table of medians and writes JSON to benchmarks/results
   the browser actually rendered in it (frames/s rendered; with "draw every 1 day" that is the
   rendered days/s, acceptance >= 10);
 * "draw every N days": the same with N days stepped in one batch per frame: simulated days/s
-  (acceptance >= 200 at 500 members) and frames/s.
+  (acceptance >= 200 at 500 members) and frames/s;
+* browser ms/frame: how long the page's main thread worked per frame drawn (Chrome's
+  TaskDuration over the window, divided by the frames rendered): the browser's share of a
+  frame's cost.
 """
 
 from __future__ import annotations
@@ -81,22 +84,31 @@ def set_every(page, n: int) -> None:
     raise RuntimeError(f'"draw every" would not take {n}')
 
 
-def play_rate(page, seconds: float) -> dict:
+def browser_busy(cdp) -> float:
+    """Seconds the page's main thread has worked so far (Chrome's TaskDuration metric)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def play_rate(page, seconds: float, cdp=None) -> dict:
     page.locator(".circlesim-reset").click()
     page.wait_for_function(f"() => ({DAY_JS})() === 0")
     page.locator(".circlesim-play").click()
     page.wait_for_function(f"() => ({DAY_JS})() >= 3", timeout=60_000)  # warm up
     page.evaluate(OBSERVE_JS)
+    busy0 = browser_busy(cdp) if cdp is not None else 0.0
     d0, t0 = page.evaluate(DAY_JS), time.perf_counter()
     page.wait_for_timeout(seconds * 1000)
     d1, t1 = page.evaluate(DAY_JS), time.perf_counter()
+    busy = browser_busy(cdp) - busy0 if cdp is not None else float("nan")
     rendered = page.evaluate("() => window.__days.size")
     members = page.evaluate(
         "() => parseInt(document.querySelector('svg.circlesim-network').dataset.nodes) - 1")
     page.locator(".circlesim-pause").click()
     page.locator(".circlesim-play").wait_for()
     return {"days_per_s": (d1 - d0) / (t1 - t0), "rendered_per_s": rendered / (t1 - t0),
-            "days": d1 - d0, "members_at_end": members}
+            "days": d1 - d0, "members_at_end": members,
+            "browser_ms_per_frame": 1000 * busy / max(rendered, 1)}
 
 
 def main() -> int:
@@ -119,6 +131,8 @@ def main() -> int:
             loads.append(seconds)
             context.close()
         context, page, _ = open_app(browser, url, external)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
         page.locator(".circlesim-stop-day input").fill("0")
         page.locator(".circlesim-stop-day input").press("Enter")
         page.locator(".circlesim-speed button", has_text="max").click()
@@ -126,7 +140,7 @@ def main() -> int:
         by_every = {}
         for n in args.every:
             set_every(page, n)
-            by_every[n] = [play_rate(page, args.seconds) for _ in range(args.plays)]
+            by_every[n] = [play_rate(page, args.seconds, cdp) for _ in range(args.plays)]
         plays = by_every[args.every[0]]
         context.close()
         browser.close()
@@ -147,6 +161,8 @@ def main() -> int:
         "draw_every": {str(n): {
             "days_per_s_median": statistics.median(r["days_per_s"] for r in runs),
             "frames_per_s_median": statistics.median(r["rendered_per_s"] for r in runs),
+            "browser_ms_per_frame_median": statistics.median(
+                r["browser_ms_per_frame"] for r in runs),
             "plays": runs} for n, runs in by_every.items()},
     }
     out = ROOT / "benchmarks" / "results"
@@ -167,6 +183,8 @@ def main() -> int:
                      f'{entry["days_per_s_median"]:.1f}', ">= 200" if int(n) > 1 else ""))
         rows.append((f'Play, {args.members} members, draw every {n}: frames/s',
                      f'{entry["frames_per_s_median"]:.1f}', ""))
+        rows.append((f'Play, {args.members} members, draw every {n}: browser ms/frame',
+                     f'{entry["browser_ms_per_frame_median"]:.0f}', ""))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>8}  target")
     for name, value, target in rows:

@@ -3,7 +3,8 @@
 Start it with ``circlesim ui`` (or ``python -m circlesim.ui``). The page is a thin layer over
 circlesim's public API: :mod:`circlesim.ui.session` holds the runs, :mod:`circlesim.ui.forms`
 the controls' logic, :mod:`circlesim.ui.views` and :mod:`circlesim.ui.svg` what is drawn,
-:mod:`circlesim.ui.claims_view` the claims atlas. Every browser session builds its own
+:mod:`circlesim.ui.live` the live view's widgets (the play loop draws each frame straight into
+them, paced by the browser), :mod:`circlesim.ui.claims_view` the claims atlas. Every browser session builds its own
 :class:`~circlesim.ui.session.Session` inside the page component, so two sessions never share a
 model.
 
@@ -38,8 +39,8 @@ from .forms import (
     validate,
 )
 from .session import RunSpec, Session, estimated_bytes, memory_problem, stop_reason
-from .svg import network_svg
-from .views import CHARTS, RUN_COLOURS, chart_svgs, glossary, headline_rows
+from .live import LiveFrame
+from .views import CHARTS, chart_svgs, glossary
 
 logger = logging.getLogger("circlesim.ui")
 
@@ -103,6 +104,8 @@ CSS = """
   grid-template-columns: repeat(auto-fill, minmax(305px, 1fr)); }
 .cs-compare .circlesim-charts { grid-template-columns: repeat(auto-fill, minmax(305px, 1fr)); }
 .circlesim-chart-cell { min-width: 0; }
+/* redrawn many times a second while playing: keep the browser's style and layout work inside */
+.cs-network-col, .circlesim-chart-cell { contain: content; }
 .circlesim-chart-cell svg { display: block; }
 @media (min-width: 1380px) { .cs-network-col { flex-basis: 330px; width: 330px; } }
 .cs-present .circlesim-day { font-size: 46px; }
@@ -270,70 +273,19 @@ def NumberBox(label: str, text: solara.Reactive, error: str | None, css: str, hi
 
 
 @solara.component
-def Headlines(session: Session, tick: int = 0):
-    """A few big numbers (one per run, coloured by run in compare mode)."""
-    runs = session.runs
-    if not runs:
-        solara.HTML(tag="div", unsafe_innerHTML="", classes=["circlesim-stats"])
-        return
-    compare = len(runs) > 1
-    cards = []
-    with session.lock:
-        rows = headline_rows(runs)
-    for label, values in rows:
-        numbers = "".join(
-            f'<div class="n" style="color:{RUN_COLOURS[i] if compare else "#222"}">'
-            + (f'<small>{"AB"[i]}</small> ' if compare else "") + f"{value}</div>"
-            for i, value in enumerate(values)
-        )
-        cards.append(f'<div class="circlesim-stat"><div class="l">{label}</div>{numbers}</div>')
-    solara.HTML(tag="div", unsafe_innerHTML="".join(cards), classes=["circlesim-stats"])
-
-
-@solara.component
-def NetworkView(session: Session, labels, tick: int = 0):
-    runs = session.runs
-    for i, run in enumerate(runs):
-        with session.lock:
-            pos, view = run.network()
-        title = labels[i][:1] if len(runs) > 1 else ""
-        svg = network_svg(pos, view, title=title, size=520)
-        solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"circlesim-network-{'ab'[i]}"])
-
-
-@solara.component
-def Charts(session: Session, labels, tick: int = 0):
-    with session.lock:  # a consistent snapshot, never half a step
-        svgs = chart_svgs(session.runs, labels=[label[:1] for label in labels])
-    with solara.Div(classes=["circlesim-charts"]):
-        for key, svg in svgs.items():
-            solara.HTML(tag="div", unsafe_innerHTML=svg,
-                        classes=["circlesim-chart-cell", f"circlesim-chart-{key}"])
-
-
-@solara.component
-def LiveView(session: Session, tick: solara.Reactive, labels, generation: int = 0):
-    """Everything that changes each day; the only part re-rendered while playing."""
-    now = tick.value  # subscribe: re-render on every drawn frame
-    # the runs' own labels: a background build may have replaced the runs since the page
-    # computed ``labels``
-    labels = [r.spec.label for r in session.runs] or labels
-    session.rendered_tick = now  # read by the play loop (back-pressure)
+def LiveView(session: Session, tick: solara.Reactive, labels, live: LiveFrame,
+             generation: int = 0):
+    """Everything that changes each day. Its widgets belong to ``live``: while playing, the
+    play loop puts each frame into them directly (no render pass per frame); this component
+    places them, and draws the current day whenever it is rendered (Step, Reset, a rebuild)."""
+    now = tick.value  # subscribe: re-render on every bump (Step, Reset, rebuilds)
+    session.rendered_tick = now
     session.render_context = reacton.core.get_render_context(required=False)
-    day = session.day if session.runs else 0
+    live.draw(session, hover=True)
     if not session.runs:
         solara.Text("Fix the highlighted settings to start a run.")
         return
-    compare = len(session.runs) > 1
-    Headlines(session, now)
-    if compare:
-        solara.HTML(tag="div", classes=["circlesim-legend"], unsafe_innerHTML="".join(
-            f'<span style="color:{RUN_COLOURS[i]};margin-right:28px">{label}</span>'
-            for i, label in enumerate(labels)))
-    with solara.Div(classes=["cs-live"] + (["cs-compare"] if compare else [])):
-        with solara.Div(classes=["cs-network-col"]):
-            NetworkView(session, labels, now)
-        Charts(session, labels, now)
+    solara.Div(children=[live.panel])
 
 
 @solara.component
@@ -613,6 +565,7 @@ def Simulator():
     status = solara.use_memo(lambda: solara.reactive(""), [])
     problem = solara.use_memo(lambda: solara.reactive(None), [])  # (generation, message)
     session = solara.use_memo(Session, [])  # per browser session, never module level
+    live = solara.use_memo(LiveFrame, [])  # the live view's widgets, drawn by the play loop
     context = reacton.core.get_render_context(required=False)
 
     def batch():
@@ -798,9 +751,9 @@ def Simulator():
                 if tab.value == 0:
                     RunBar(session, playing, speed, stop_day, every, runto_text, runto,
                            runto_error, target, tick, problem, status, restart,
-                           busy_building, session.generation,
+                           busy_building, live, session.generation,
                            (lambda: rebuild.set(rebuild.value + 1)) if big else None)
-                    LiveView(session, tick, labels, session.generation)
+                    LiveView(session, tick, labels, live, session.generation)
                 elif tab.value == 1:
                     ClaimsTab(show_claim)
                 elif tab.value == 2:
@@ -860,9 +813,13 @@ def Settings(scenarios, scenario, choose_scenario, compare, choose_compare, seed
 
 @solara.component
 def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto, runto_error,
-           target, tick, problem, status, restart, busy_building, generation: int = 0,
-           rebuild_in_background=None):
-    """Step, Play/Pause, Reset, run to day N; the play loop runs in a thread."""
+           target, tick, problem, status, restart, busy_building, live: LiveFrame,
+           generation: int = 0, rebuild_in_background=None):
+    """Step, Play/Pause, Reset, run to day N; the play loop runs in a thread.
+
+    The loop draws its frames straight into ``live``'s widgets (no render pass of the page per
+    frame), at most two frames ahead of the browser: it steps and builds frame n + 1 while the
+    browser paints frame n, and sends it once the browser has said it painted frame n - 1."""
 
     def safe_step(n: int = 1) -> bool:
         """``n`` days in one batch; a model error stops playing and is shown, never a crash."""
@@ -876,18 +833,6 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
             playing.value = False
             target.value = 0
             return False
-
-    def draw_and_wait(cancel) -> None:
-        # back-pressure: change state only while no render pass runs, then wait until that
-        # frame has been drawn
-        lock = getattr(session.render_context, "thread_lock", None)
-        while lock is not None and lock.locked() and not cancel.is_set():
-            cancel.wait(0.001)
-        frame = bump(tick, session)
-        waited = time.perf_counter()
-        while (session.rendered_tick < frame and not cancel.is_set()
-               and time.perf_counter() - waited < 2.0):
-            cancel.wait(0.002)
 
     def batch(cancel, most: int, limit: int | None) -> int:
         """Step up to ``most`` days (fewer past ``limit`` or BATCH_SECONDS); return done."""
@@ -906,12 +851,32 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
         return done
 
     def loop(cancel):
+        shown = {"last": None, "before": None, "any": False}
+
+        def draw(cancel) -> None:
+            """Build this frame now; send it once the browser painted the one before the last
+            one sent (so the browser always has the next frame waiting, never a queue)."""
+            payload = live.render(session, hover=False)
+            live.wait_drawn(shown["before"], cancel)
+            if not cancel.is_set():
+                frame = live.show(payload)
+                if frame is not None:
+                    shown["before"], shown["last"] = shown["last"], frame
+                shown["any"] = True
+
+        try:
+            run_loop(cancel, draw)
+        finally:
+            if shown["any"]:  # the frame left on screen gets its tooltips back
+                live.draw(session, hover=True)
+
+    def run_loop(cancel, draw):
         if target.value:
             goal = target.value
             while not cancel.is_set() and session.day < goal:
                 if batch(cancel, goal - session.day, goal) < 0:
                     return
-                draw_and_wait(cancel)
+                draw(cancel)
                 why = stop_reason(session, 0)
                 if why:
                     status.value = why
@@ -936,7 +901,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
             limit = stop_day if stop_day else None
             if batch(cancel, every or 1, limit) < 0:
                 return
-            draw_and_wait(cancel)
+            draw(cancel)
             next_at += interval
             delay = next_at - time.perf_counter()
             if delay < 0:
@@ -984,7 +949,7 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
 
     running = playing.value or bool(target.value)
     with solara.Div(classes=["cs-bar"]):
-        DayLabel(session, tick, generation)
+        solara.Div(children=[live.day])  # drawn with the live view (see LiveFrame)
         solara.Button("Step", icon_name="mdi-skip-next", on_click=step,
                       disabled=running or busy_building, color="primary", outlined=True,
                       classes=["circlesim-step"])
@@ -1001,12 +966,6 @@ def RunBar(session: Session, playing, speed, stop_day, every, runto_text, runto,
                       or runto is None, outlined=True, small=True, classes=["circlesim-go"])
         Busy(busy_building, target.value, tick)
         StatusLine(status, restart)
-
-
-@solara.component
-def DayLabel(session: Session, tick: solara.Reactive, generation: int = 0):
-    _ = tick.value
-    solara.Text(f"Day {session.day if session.runs else 0}", classes=["circlesim-day"])
 
 
 @solara.component

@@ -68,8 +68,16 @@ class IncrementalLayout:
         self.rng = np.random.default_rng(seed)
         self.iterations = iterations
         self.joiner_iterations = joiner_iterations
-        self.positions: dict[int, np.ndarray] = {}
+        # the known nodes: ids sorted, and their positions in the same order (arrays, not a
+        # dict: the look-up runs on every frame while the app plays)
+        self._ids = np.zeros(0, np.int64)
+        self._pos = np.zeros((0, 2))
         self.full_layouts = 0  # how often everything was laid out (once, by design)
+
+    @property
+    def positions(self) -> dict[int, np.ndarray]:
+        """Stored (unzoomed) position of every known node, by id."""
+        return {int(i): p.copy() for i, p in zip(self._ids, self._pos, strict=True)}
 
     def update(self, node_id, is_organiser, edges) -> np.ndarray:
         node_id = np.asarray(node_id, dtype=np.int64)
@@ -77,7 +85,7 @@ class IncrementalLayout:
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
         n = len(node_id)
         if n == 0:
-            self.positions = {}
+            self._ids, self._pos = np.zeros(0, np.int64), np.zeros((0, 2))
             return np.zeros((0, 2))
         # edges as row indices (drop edges to nodes that are not drawn), vectorised
         order = np.argsort(node_id, kind="stable")
@@ -93,10 +101,13 @@ class IncrementalLayout:
             rows = np.stack([a[keep], b[keep]], axis=1)
         else:
             rows = np.zeros((0, 2), np.int64)
-        known = np.fromiter((int(v) in self.positions for v in node_id), bool, n)
         pos = np.zeros((n, 2))
-        if known.any():
-            pos[known] = np.array([self.positions[int(v)] for v in node_id[known]])
+        if len(self._ids):
+            at = np.clip(np.searchsorted(self._ids, node_id), 0, len(self._ids) - 1)
+            known = self._ids[at] == node_id
+            pos[known] = self._pos[at[known]]
+        else:
+            known = np.zeros(n, bool)
         k = 1.6 / np.sqrt(max(n, 1))
         if not known.any():
             self.full_layouts += 1
@@ -141,7 +152,7 @@ class IncrementalLayout:
             _relax(pos, movable, rows, self.joiner_iterations, k, temperature=0.05,
                    repels=~is_organiser)
         pos[is_organiser] = 0.0
-        self.positions = {int(v): pos[i].copy() for i, v in enumerate(node_id)}
+        self._ids, self._pos = sorted_ids, pos[order].copy()
         return self.view(pos)
 
     @staticmethod

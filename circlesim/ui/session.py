@@ -269,8 +269,8 @@ class Session:
     b: Run | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     generation: int = 0  # bumped on every rebuild
-    rendered_tick: int = 0  # the last frame the page drew (the play loop waits for it)
-    render_context: Any = None  # the page's render context (its lock tells a pass is running)
+    rendered_tick: int = 0  # the last tick the live view was rendered for
+    render_context: Any = None  # the page's render context (batches a tick's changes)
     reset_token: int = 0  # the page's reset request the runs were (re)built for
 
     def configure(self, spec_a: RunSpec, spec_b: RunSpec | None = None) -> bool:

@@ -43,8 +43,12 @@ CHARTS = (
 )
 
 
-def chart_svgs(runs, labels=("A", "B")) -> dict[str, str]:
-    """One SVG per chart. One run: a colour per line. Two runs: a colour per run, overlaid."""
+def chart_svgs(runs, labels=("A", "B"), hover: bool = True) -> dict[str, str]:
+    """One SVG per chart. One run: a colour per line. Two runs: a colour per run, overlaid.
+
+    ``hover``: the charts' tooltips (a strip per day naming every line's value); the play loop
+    leaves them out while playing (they would change under the pointer every frame) and draws
+    them on the frame shown when it stops."""
     out = {}
     compare = len(runs) > 1
     for spec in CHARTS:
@@ -60,7 +64,7 @@ def chart_svgs(runs, labels=("A", "B")) -> dict[str, str]:
                     name = label
                 series.append(Series(name, y, x=run.series("step"), colour=colour, dash=dash))
         out[spec.key] = line_chart(spec.title, series, y_label=spec.y_label, y_max=spec.y_max,
-                                   log_y=spec.log_y)
+                                   log_y=spec.log_y, hover=hover)
     return out
 
 

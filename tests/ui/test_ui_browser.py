@@ -111,6 +111,14 @@ def test_play_then_pause(new_page):
     assert paused_at <= settled <= paused_at + 1  # one step may still land
     page.wait_for_timeout(600)
     assert day(page) == settled
+    # the frames came straight from the play loop, paced by the browser's acknowledgements;
+    # the frame left on screen has the charts' tooltips again (left out while playing) and
+    # shows the day the counter shows
+    assert int(page.locator(".circlesim-frame").get_attribute("data-frame")) >= 5
+    chart = page.locator(".circlesim-chart-members svg")
+    page.locator(".circlesim-chart-members .circlesim-hover rect").first.wait_for(
+        state="attached")
+    assert chart.get_attribute("data-days") == str(settled)
 
 
 def test_reset_returns_to_day_zero(new_page):
@@ -248,6 +256,9 @@ def test_projector_sizes_presentation_and_narrow_screens(new_page):
     and two charts are in view while playing, chart text >= 14 px; presentation mode has large
     type; at 800 px the settings start closed and open beside the results, never over them."""
     page = new_page({"width": 1280, "height": 720})
+    # no stop day: at full speed the run passes day 180 while the sizes are checked
+    page.locator(".circlesim-stop-day input").fill("0")
+    page.locator(".circlesim-stop-day input").press("Enter")
     page.locator(".circlesim-speed button", has_text="max").click()
     page.locator(".circlesim-play").click()
     wait_day(page, "d >= 5")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 
 import ipyvuetify as v
 import ipywidgets as widgets
@@ -19,6 +20,9 @@ def walk(widget):
     for child in getattr(widget, "children", None) or []:
         if isinstance(child, widgets.Widget):
             yield from walk(child)
+    # the live panel draws its parts (headlines, networks, charts) in one template widget
+    for classes, html in widget.parts() if hasattr(widget, "parts") else ():
+        yield types.SimpleNamespace(class_=classes, unsafe_innerHTML=html, children=[])
 
 
 class App:

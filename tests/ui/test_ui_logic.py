@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 
 from circlesim.parameters import PARAMETERS
 from circlesim.ui import forms, sweeps
+from circlesim.ui import svg as svg_module
 from circlesim.ui.layout import IncrementalLayout
 from circlesim.ui.session import RunSpec, Session
 from circlesim.ui.svg import Series, line_chart, network_svg, nice_ticks
@@ -63,6 +66,73 @@ def test_layout_is_computed_once_and_extended_for_joiners():
         assert np.allclose(second[k], before[int(i)])
     assert layout.full_layouts == 1
     assert np.linalg.norm(second[-1] - before[7]) < 0.5  # placed near its tie
+
+
+def test_network_dots_are_few_paths_holding_every_member():
+    """The dots are drawn as a path per (size tier, colour level), not one element each (cheap
+    to redraw many times a second): every member is still drawn exactly once."""
+    rng = np.random.default_rng(4)
+    n = 300
+    view = dict(node_id=np.arange(n), is_organiser=np.arange(n) == 0,
+                engagement=rng.uniform(0, 1, n), activity=rng.exponential(1, n),
+                newcomer=rng.uniform(0, 1, n) < 0.1, edges=np.array([[0, i] for i in range(1, n)]))
+    pos = rng.uniform(-1, 1, (n, 2))
+    pos[0] = 0
+    svg = network_svg(pos, view)
+    dots = re.findall(r'<path fill="rgb\(\d+,\d+,\d+\)" d="([^"]*)"', svg)
+    assert 0 < len(dots) <= 2 * svg_module.DOT_TIERS * (svg_module.DOT_LEVELS + 1)
+    assert sum(d.count("M") for d in dots) == n - 1  # every member once, the organiser apart
+    assert svg.count("<circle") == 4  # the organiser and the legend's three samples
+    # colour follows engagement: the hottest member's dot has the hottest colour drawn
+    hot = svg_module.engagement_colour([np.round(view["engagement"][1:].max() * 20) / 20])[0]
+    assert f'fill="rgb({hot[0]},{hot[1]},{hot[2]})"' in svg
+
+
+def test_thin_line_keeps_each_columns_extremes_and_the_ends():
+    rng = np.random.default_rng(0)
+    x = np.arange(3000.0)
+    px, py = 54 + x / x.max() * 264, 100 - np.cumsum(rng.normal(size=3000))
+    tx, ty = svg_module.thin_line(px, py, 264)
+    assert len(tx) <= 2 * 264 + 2 and np.all(np.diff(tx) >= 0)
+    assert (tx[0], ty[0], tx[-1], ty[-1]) == (px[0], py[0], px[-1], py[-1])
+    col = np.minimum(((px - px[0]) / (px[-1] - px[0]) * 264).astype(int), 263)
+    tcol = np.minimum(((tx - px[0]) / (px[-1] - px[0]) * 264).astype(int), 263)
+    for c in range(264):
+        assert py[col == c].min() == ty[tcol == c].min()
+        assert py[col == c].max() == ty[tcol == c].max()
+    short = svg_module.thin_line(px[:200], py[:200], 264)
+    assert short[0] is px[:200] or len(short[0]) == 200  # a short line is left whole
+    svg = line_chart("t", [Series("a", np.sin(x / 50), x=x)], hover=False)
+    path = re.search(r'<path d="M([^"]*)"', svg).group(1)
+    assert path.count("L") <= 2 * 264 + 2
+
+
+def test_live_frame_shows_the_newest_frame_only():
+    """The play loop and a page render may both draw: an older frame never replaces a newer
+    one, and without a browser (no acknowledgement yet) the loop never waits."""
+    import threading
+
+    from circlesim.ui.live import LiveFrame
+
+    session = Session()
+    session.configure(RunSpec.make("baseline", 2))
+    live = LiveFrame()
+    session.step(2)
+    old = live.render(session, hover=False)
+    session.step(1)
+    assert live.draw(session) == 1
+    members = dict(live.panel.parts())["circlesim-chart-cell circlesim-chart-members"]
+    assert live.day.children == ["Day 3"] and "circlesim-hover" in members
+    assert live.show(old) is None and live.day.children == ["Day 3"]
+    assert 'data-days="3"' in live.panel.charts[live.panel.chart_keys.index("members")]
+    session.reset()  # a rebuilt run starts again at day 0: shown
+    assert live.draw(session, hover=False) == 2 and live.day.children == ["Day 0"]
+    assert not any("circlesim-hover" in svg for svg in live.panel.charts)
+    assert len(live.panel.networks) == 1 and 'data-nodes="' in live.panel.networks[0]
+    cancel = threading.Event()
+    t0 = time.perf_counter()
+    live.wait_drawn(2, cancel)
+    assert time.perf_counter() - t0 < 0.5
 
 
 def test_line_chart_draws_lines_and_bands():
