@@ -15,7 +15,10 @@ Why: for a small group the call from Python, not the work, was most of the day (
 call costs microseconds in type checks of its arguments and boxing of its results), so a
 day is one call when it can be. The arguments are arrays and numbers, never tuples (numba
 checks a tuple argument's type slowly, element by element, on every call); the day's
-parameters travel as one array (:data:`DAY_PARAMETERS`).
+parameters travel as one array (:data:`DAY_PARAMETERS`). The first two levels are inlined
+into :func:`whole_day` (numba's ``inline="always"``), so it is compiled as one function rather
+than optimised again at every level (a fifth less to compile on a fresh clone); called from
+Python (a day with pruning) they compile on their own.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ __all__ = ["whole_day", "morning", "recruiting", "evening", "night", "posting", 
 PLAN = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_hours")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def posting(floats, ints, bools, n, t, active, visit_floor, post_rate, organiser_posts,
             organiser_hours, answer_capacity, answer_delay, invites, task_hours, hours_per_tie,
             topic_row, rs):
@@ -96,7 +99,7 @@ def posting(floats, ints, bools, n, t, active, visit_floor, post_rate, organiser
     return visited, member_posts, attended, plan, total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def reading(floats, ints, bools, ties, n, t, member_posts, member_posts_total, organiser_posts,
             attended, visited, replies_yesterday, reading_capacity, broadcast, campaign_tone,
             niche_center, reply_probability, relevance_width, interaction, rs):
@@ -130,7 +133,7 @@ def reading(floats, ints, bools, ties, n, t, member_posts, member_posts_total, o
             organiser_replies, replies)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def sharing(floats, ints, bools, n, visited, share_probability, share_once, lazy, seed, size,
             friends_mean, homophily, scale, indptr, indices, reach_probability, paid,
             seeding_budget, cost_per_exposure, audience_lo, audience_hi, audience_ids, rs):
@@ -175,7 +178,7 @@ def sharing(floats, ints, bools, n, visited, share_probability, share_once, lazy
     return sharer_rows, all_exposed, all_by, share_exposures, m
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def leaving(floats, ints, bools, n, t, topic_ring, organiser_ring, niche_center,
             relevance_width, leave_rate, complaint_leave_risk, inactive_days, read_share,
             overload_leave_risk, irrelevance_leave_risk, rs):
@@ -213,7 +216,7 @@ PRICES = ("cost_per_post", "cost_per_answer", "cost_per_invite", "cost_per_hour"
           "media_conversion", "media_imitation_per_day")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def costs(c, totals, t, organiser_posts, organiser_answers, invites, tie_hours, fixed_cost,
           prices, market_size, media_left, media_levels, media_potential, media_rs):
     """Step 10: the day's spend (:func:`rules.daily_spend`) and the organiser's hours go into
@@ -279,7 +282,7 @@ MARKET_INTS = ("lazy", "seed", "size", "topics")
 MARKET_FLOATS = ("friends_mean", "homophily", "scale", "spread", "centre")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _market_ints(market_ints):
     return market_ints[0] != 0, market_ints[1], market_ints[2], market_ints[3]
 
@@ -289,7 +292,7 @@ def day_parameters(values: dict) -> np.ndarray:
     return np.array([float(values[name]) for name in DAY_PARAMETERS], dtype=np.float64)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, topic_row,
             replies_yesterday, market_ints, market_floats, indptr, indices, audience_lo,
             audience_hi, audience_ids, c, totals, keep_reading, rs):
@@ -382,7 +385,7 @@ def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, t
             seen, tone_sum, received, before)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags,
                count, market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs):
     """Step 7 in one call: exposed outsiders decide to join (:func:`rules.recruit`); if more
@@ -456,7 +459,7 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
     return n, pairs_a, pairs_b, need
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def evening(floats, ints, bools, ties, value_ring, n, t, member_posts, replies_made,
             sharer_rows, answers_by, visited, topic_ring, organiser_ring, read_share, prm,
             keys, flags, count, c, rs):
@@ -484,7 +487,7 @@ def evening(floats, ints, bools, ties, value_ring, n, t, member_posts, replies_m
     return left, inactive
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def night(row, floats, ints, bools, n, t, organiser_posts, organiser_answers, invites,
           tie_hours, fixed_cost, prices, market_size, media_left, media_levels,
           media_potential, media_rs, prm, topic_ring, c, totals):
