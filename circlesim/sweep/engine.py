@@ -5,8 +5,10 @@
 1. plan every run (scenario x grid point / design row x replication) and its seed;
 2. open (or create) ``out``; if it already holds this sweep, keep every run whose rows are
    in the Parquet files and execute only the missing or failed ones;
-3. execute on the chosen executor, buffering finished runs and committing them as Parquet
-   parts plus an updated manifest every few seconds (bounded memory, bounded loss on a kill);
+3. execute on the chosen executor in batches of consecutive runs (about half a second of work
+   each, learnt as runs finish; ``batch_runs`` fixes the size), buffering finished runs and
+   committing them as Parquet parts every few seconds and the manifest every ten or so (bounded
+   memory, bounded loss on a kill: a run is done only once its rows are in a part);
 4. fold the parts into ``runs.parquet`` and, for SALib designs, write the indices.
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 from .executors import make_executor
 from .spec import SpecError, SweepSpec
 from .store import ResultStore
-from .worker import execute
+from .worker import execute_batch
 
 __all__ = ["SweepConflict", "SweepResult", "package_versions", "run_sweep"]
 
@@ -117,6 +119,7 @@ def run_sweep(
     progress: bool = True,
     flush_seconds: float = 3.0,
     flush_runs: int | None = None,
+    batch_runs: int | None = None,
     on_result: Callable[[dict], None] | None = None,
     log: Callable[[str], None] | None = None,
     analyse: bool = True,
@@ -134,13 +137,14 @@ def run_sweep(
             log(f"warning: {path} is damaged ({reason}); set aside as {moved.name}; its runs "
                 "will be redone")
         return _run_locked(spec, plan, out, store, workers, scheduler, client, executor, progress,
-                           flush_seconds, flush_runs, on_result, log, analyse)
+                           flush_seconds, flush_runs, batch_runs, on_result, log, analyse)
     finally:
         lock.close()
 
 
 def _run_locked(spec, plan, out, store, workers, scheduler, client, executor, progress,
-                flush_seconds, flush_runs, on_result, log, analyse) -> SweepResult:
+                flush_seconds, flush_runs, batch_runs, on_result, log,
+                analyse) -> SweepResult:
     manifest = store.load_manifest()
     if manifest is not None:
         check_compatible(manifest, spec, out)
@@ -190,7 +194,7 @@ def _run_locked(spec, plan, out, store, workers, scheduler, client, executor, pr
             log(f"sweep: {len(plan)} runs ({result.skipped} already done, {len(todo)} to run) "
                 f"on {executor.describe()} -> {out}")
             _execute(spec, todo, by_id, executor, store, manifest, result, progress,
-                     flush_seconds, flush_runs, on_result)
+                     flush_seconds, flush_runs, on_result, batch_runs)
         finally:
             if own_executor:
                 executor.close()
@@ -214,17 +218,72 @@ def _run_locked(spec, plan, out, store, workers, scheduler, client, executor, pr
     return result
 
 
+class Pace:
+    """How many runs go in the next batch (a task shipped to a worker).
+
+    A batch should hold about ``target_seconds`` of work, so its fixed cost (dispatch,
+    pickling, one Arrow table) is small against its runs, while a killed worker loses little
+    and the progress bar moves. The run time is learnt as results come in (the first batches
+    hold one run each); towards the end batches shrink so every worker stays busy until the
+    last run, and no batch holds more than ``cap`` runs.
+    """
+
+    def __init__(self, workers: int, target_seconds: float = 0.5, cap: int = 32,
+                 fixed: int | None = None):
+        self.workers = max(1, int(workers))
+        self.target = target_seconds
+        self.cap = cap
+        self.fixed = fixed
+        self.mean: float | None = None  # moving mean of one run's seconds
+
+    def observe(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self.mean = seconds if self.mean is None else 0.9 * self.mean + 0.1 * seconds
+
+    def size(self, remaining: int) -> int:
+        if self.fixed:
+            return max(1, min(self.fixed, remaining))
+        if self.mean is None:
+            return 1
+        want = int(self.target / self.mean) if self.mean > 0 else self.cap
+        tail = remaining // (self.workers * 4)  # leave work for every worker to the end
+        return max(1, min(want, tail, self.cap, remaining))
+
+
+def _batches(spec, todo, pace: Pace):
+    i = 0
+    while i < len(todo):
+        k = pace.size(len(todo) - i)
+        chunk = todo[i:i + k]
+        i += k
+        rid = chunk[0].run_id if k == 1 else f"{chunk[0].run_id}+{k - 1}"
+        yield {"run_id": rid,
+               "batch": [r.task(spec.steps, spec.runner, with_columns=True) for r in chunk]}
+
+
 def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flush_seconds,
-             flush_runs, on_result) -> None:
+             flush_runs, on_result, batch_runs=None) -> None:
     from tqdm.auto import tqdm
 
     runs_info = manifest["runs"]
     flush_runs = flush_runs or max(1, min(50, len(todo) // 20))
-    buffer: list = []  # pyarrow Tables of finished runs, not yet committed
+    buffer: list = []  # pyarrow Tables of finished batches, not yet committed
     buffered_ids: list[str] = []
     last_flush = time.monotonic()
+    # the manifest is rewritten at most every few seconds (its cost grows with the sweep: the
+    # Parquet files, not the manifest, say which runs are done), and at the end
+    manifest_due = {"at": time.monotonic(), "every": 10.0}
 
-    def flush() -> None:
+    def write_manifest(force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now < manifest_due["at"]:
+            return
+        store.write_manifest(manifest)
+        cost = time.monotonic() - now
+        manifest_due["at"] = time.monotonic() + max(manifest_due["every"], 50 * cost)
+
+    def flush(force_manifest: bool = False) -> None:
         nonlocal last_flush
         if buffer:
             part = store.write_part(buffer)
@@ -232,45 +291,52 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
                 runs_info[rid]["status"] = "done" if part else "pending"
             buffer.clear()
             buffered_ids.clear()
-        store.write_manifest(manifest)
+        write_manifest(force_manifest)
         last_flush = time.monotonic()
 
     bar = tqdm(total=len(todo), desc="sweep", unit="run", disable=not progress,
                file=sys.stderr, dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
     failed = 0
-    tasks = (r.task(spec.steps, spec.runner, with_columns=True) for r in todo)
+    pace = Pace(getattr(executor, "workers", 1) or 1, fixed=batch_runs)
     try:
-        for res in executor.map(execute, tasks):
-            rid = res["run_id"]
-            info = runs_info[rid]
-            info["seconds"] = round(float(res.get("seconds", 0.0)), 4)
-            if res["status"] == "done":
-                try:
-                    buffer.append(res["table"])
-                    buffered_ids.append(rid)
+        for batch in executor.map(execute_batch, _batches(spec, todo, pace)):
+            table = batch.get("table")
+            done_ids = []
+            new_failure = False
+            for res in batch["runs"]:
+                rid = res["run_id"]
+                info = runs_info[rid]
+                info["seconds"] = round(float(res.get("seconds", 0.0)), 4)
+                if res["status"] == "done":
+                    done_ids.append(rid)
+                    pace.observe(float(res.get("seconds", 0.0)))
                     info["status"] = "committing"
                     info.pop("error", None)
                     info.pop("traceback", None)
-                except Exception as exc:  # noqa: BLE001 - malformed frame
-                    res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
-            if res["status"] != "done":
-                failed += 1
-                info["status"] = "failed"
-                info["error"] = res.get("error", "unknown error")
-                if res.get("traceback"):
-                    info["traceback"] = res["traceback"]
-            result.executed += 1
-            bar.update(1)
+                else:
+                    failed += 1
+                    new_failure = True
+                    info["status"] = "failed"
+                    info["error"] = res.get("error", "unknown error")
+                    if res.get("traceback"):
+                        info["traceback"] = res["traceback"]
+                result.executed += 1
+                if on_result is not None:
+                    on_result({"run_id": rid, "status": info["status"],
+                               "executed": result.executed, "failed": failed})
+            if done_ids and table is not None:
+                buffer.append(table)
+                buffered_ids.extend(done_ids)
+            bar.update(len(batch["runs"]))
             bar.set_postfix_str(f"failed={failed}", refresh=False)
-            if on_result is not None:
-                on_result({"run_id": rid, "status": info["status"],
-                           "executed": result.executed, "failed": failed})
-            if len(buffer) >= flush_runs or time.monotonic() - last_flush > flush_seconds:
+            if new_failure:
+                manifest_due["at"] = 0.0  # a failure is shown in the manifest at the next flush
+            if len(buffered_ids) >= flush_runs or time.monotonic() - last_flush > flush_seconds:
                 flush()
     finally:
         # also on Ctrl-C: commit what finished, so a rerun resumes from there
         try:
-            flush()
+            flush(force_manifest=True)
         finally:
             for info in runs_info.values():
                 if info.get("status") == "committing":

@@ -5,6 +5,10 @@ complete (any order), keeping only a bounded number of tasks in flight so memory
 however many runs a sweep has. ``fn`` must never raise (see ``worker.execute``); if a worker
 process dies, the executor yields a failed result for the affected task instead.
 
+A task may be a *batch* of runs (``{"run_id": ..., "batch": [task, ...]}``, see
+``worker.execute_batch``): when its worker dies, the batch is split and each of its runs is
+retried alone, so only the run that kills its worker is failed.
+
 The local pool takes its start method per pool (``multiprocessing.get_context``): the default
 is ``forkserver`` on POSIX (workers fork from a small server process that has already imported
 the model, so they start fast and do not inherit this process's threads). Nothing is set
@@ -36,7 +40,17 @@ def default_workers() -> int:
 
 
 def _crash_result(task: dict, message: str) -> dict:
+    if "batch" in task:
+        return {"runs": [_crash_result(t, message) for t in task["batch"]], "table": None}
     return {"run_id": task["run_id"], "status": "failed", "error": message, "seconds": 0.0}
+
+
+def _split(task: dict) -> list[dict]:
+    """The task as tasks of one run each (a batch of several runs is split up)."""
+    runs = task.get("batch") if isinstance(task, dict) else None
+    if runs is None or len(runs) <= 1:
+        return [task]
+    return [dict(task, run_id=t["run_id"], batch=[t]) for t in runs]
 
 
 class SerialExecutor:
@@ -120,7 +134,7 @@ class LocalExecutor:
                                 yield _crash_result(task, "worker process died during this run "
                                                           "(killed, out of memory or crashed)")
                             else:
-                                suspects.append(task)
+                                suspects.extend(_split(task))
                             continue
                         except Exception as exc:  # noqa: BLE001 - e.g. unpicklable result
                             result = _crash_result(task, f"{type(exc).__name__}: {exc}")
@@ -220,7 +234,7 @@ class DaskExecutor:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
                     if not alone:
-                        suspects.append(task)
+                        suspects.extend(_split(task))
                         fut.release()
                         fill()
                         continue
