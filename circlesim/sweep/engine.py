@@ -187,21 +187,28 @@ def _run_locked(spec, plan, out, store, workers, scheduler, client, executor, pr
     result = SweepResult(out=out, planned=len(plan), skipped=len(plan) - len(todo),
                          root_seed=spec.seed)
     started = time.perf_counter()
+    order = {rid: info.get("index", 1 << 40) for rid, info in runs_info.items()}
+    folded = False
     if todo:
         own_executor = executor is None
         executor = executor or make_executor(workers=workers, scheduler=scheduler, client=client)
         try:
             log(f"sweep: {len(plan)} runs ({result.skipped} already done, {len(todo)} to run) "
                 f"on {executor.describe()} -> {out}")
-            _execute(spec, todo, by_id, executor, store, manifest, result, progress,
-                     flush_seconds, flush_runs, on_result, batch_runs)
+            stream = store.stream(order)
+            try:
+                _execute(spec, todo, by_id, executor, store, manifest, result, progress,
+                         flush_seconds, flush_runs, on_result, batch_runs, stream)
+                folded = stream.finish(len(todo))
+            finally:
+                stream.abort()
         finally:
             if own_executor:
                 executor.close()
     else:
         log(f"sweep: all {len(plan)} runs already done in {out}; nothing to run")
-    order = {rid: info.get("index", 1 << 40) for rid, info in runs_info.items()}
-    store.consolidate(order)
+    if not folded:
+        store.consolidate(order)
     result.seconds = time.perf_counter() - started
     result.done = sum(1 for r in plan if runs_info[r.run_id]["status"] == "done")
     result.failed = sum(1 for r in plan if runs_info[r.run_id]["status"] == "failed")
@@ -263,7 +270,7 @@ def _batches(spec, todo, pace: Pace):
 
 
 def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flush_seconds,
-             flush_runs, on_result, batch_runs=None) -> None:
+             flush_runs, on_result, batch_runs=None, stream=None) -> None:
     from tqdm.auto import tqdm
 
     runs_info = manifest["runs"]
@@ -287,6 +294,8 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
         nonlocal last_flush
         if buffer:
             part = store.write_part(buffer)
+            if stream is not None:
+                stream.covers(part)
             for rid in buffered_ids:
                 runs_info[rid]["status"] = "done" if part else "pending"
             buffer.clear()
@@ -298,6 +307,7 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
                file=sys.stderr, dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
     failed = 0
     pace = Pace(getattr(executor, "workers", 1) or 1, fixed=batch_runs)
+    position = {r.run_id: i for i, r in enumerate(todo)}
     try:
         for batch in executor.map(execute_batch, _batches(spec, todo, pace)):
             table = batch.get("table")
@@ -327,6 +337,9 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
             if done_ids and table is not None:
                 buffer.append(table)
                 buffered_ids.extend(done_ids)
+            if stream is not None:
+                stream.add(position[batch["runs"][0]["run_id"]], len(batch["runs"]),
+                           table if done_ids else None)
             bar.update(len(batch["runs"]))
             bar.set_postfix_str(f"failed={failed}", refresh=False)
             if new_failure:
