@@ -253,7 +253,7 @@ class Pace:
             return max(1, min(self.fixed, remaining))
         if self.mean is None:
             return 1
-        want = int(self.target / self.mean) if self.mean > 0 else self.cap
+        want = round(self.target / self.mean) if self.mean > 0 else self.cap
         tail = remaining // (self.workers * 4)  # leave work for every worker to the end
         return max(1, min(want, tail, self.cap, remaining))
 
@@ -333,7 +333,9 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
                 result.executed += 1
                 if on_result is not None:
                     on_result({"run_id": rid, "status": info["status"],
-                               "executed": result.executed, "failed": failed})
+                               "executed": result.executed, "failed": failed,
+                               "seconds": float(res.get("seconds", 0.0)),
+                               "cpu": float(res.get("cpu", 0.0))})
             if done_ids and table is not None:
                 buffer.append(table)
                 buffered_ids.extend(done_ids)

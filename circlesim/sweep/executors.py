@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 __all__ = ["DaskExecutor", "LocalExecutor", "SerialExecutor", "default_workers", "make_executor"]
 
-PRELOAD = ["circlesim.sweep.worker", "circlesim.sweep.lifeline", "circlesim"]
+PRELOAD = ["circlesim.sweep.worker", "circlesim.sweep.lifeline", "circlesim", "circlesim.sweep.warm"]
 SCHEDULER_RE = re.compile(r"^(tcp|tls|inproc|ws|wss|ucx)://[^\s/]+$")
 
 

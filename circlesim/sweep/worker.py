@@ -197,12 +197,12 @@ def _check_frame(frame) -> None:
 def execute_batch(batch: dict) -> dict[str, Any]:
     """Run every task of ``batch["batch"]`` (in order); never raises.
 
-    Returns ``{"runs": [{"run_id", "status", "seconds", ["error", "traceback"]}, ...],
+    Returns ``{"runs": [{"run_id", "status", "seconds", "cpu", ["error", "traceback"]}, ...],
     "table": pyarrow Table of the finished runs' tidy rows (None if none finished)}``.
     """
     results, finished = [], []
     for task in batch["batch"]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result: dict[str, Any] = {"run_id": task["run_id"]}
         try:
             runner_name = task.get("runner") or DEFAULT_RUNNER
@@ -223,6 +223,7 @@ def execute_batch(batch: dict) -> dict[str, Any]:
             result.update(status="failed", error=one_line(exc)[:2000],
                           traceback=traceback.format_exc()[-8000:])
         result["seconds"] = time.perf_counter() - started
+        result["cpu"] = time.process_time() - cpu
         results.append(result)
     table = None
     if finished:

@@ -27,3 +27,11 @@ def crashing(scenario, overrides, seed, steps):
 
         os._exit(3)
     return run_model(scenario, overrides, seed, steps)
+
+
+def extra_column(scenario, overrides, seed, steps):
+    """A normal run, with one more column when centre_strength == 0.8 (tables that differ)."""
+    frame = run_model(scenario, overrides, seed, steps)
+    if overrides.get("centre_strength") == 0.8:
+        frame["extra"] = 1.5
+    return frame
