@@ -14,13 +14,30 @@ import numpy as np
 from numba import njit
 
 from . import rules
-from .outputs import (C_ORGANISER_HOURS, C_PAID_SPEND, C_SPEND_TODAY, T_MEDIA_ADOPTERS,
-                      T_MEDIA_IMPRESSIONS, T_SPEND)
-from .state import (ACTIVITY, ALIVE, COMPLAINT_OPEN, ENGAGEMENT, INTEREST, LAST_VISIT,
-                    ORGANISER_TIE, PERSON, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
-                    count_waiting_and_tied, record_posts, record_replies)
+from .outputs import (C_ANSWER_DELAY_SUM, C_COMPLAINTS_ANSWERED, C_COMPLAINTS_NEW,
+                      C_CONTENT_RELEVANCE, C_EXPOSURES, C_INVITES, C_LEFT, C_MEMBER_ANSWERS,
+                      C_MEMBER_POSTS, C_MESSAGE_VOLUME, C_ORGANISER_ANSWERS,
+                      C_ORGANISER_ATTENTION, C_ORGANISER_HOURS, C_ORGANISER_POSTS,
+                      C_ORGANISER_REPLIES, C_PAID_EXPOSURES, C_PAID_SPEND, C_READ_SHARE,
+                      C_REPLIES, C_SHARES, C_SPEND_TODAY, C_TURNED_AWAY, C_JOINED,
+                      C_JOINED_BY_SHARE, T_EXPOSURES, T_GENERATIONS, T_JOINED,
+                      T_MEDIA_ADOPTERS, T_MEDIA_IMPRESSIONS, T_RECRUITERS, T_SHARE_EXPOSURES,
+                      T_SHARE_JOINS, T_SPEND, T_UNIQUE_REACH, record_day)
+from .state import (ACTIVITY, ALIVE, COMPLAINT_BASELINE, COMPLAINT_OPEN, COMPLAINT_SINCE,
+                    ENGAGEMENT, INTEREST, LAST_VISIT,
+                    ORGANISER_RELEVANCE, ORGANISER_TIE, PERSON, RELEVANCE_RATIO,
+                    RELEVANCE_SCALE, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
+                    UID, Channel, LeaveReason, add_ties_if_room, admit_members,
+                    count_waiting_and_tied, record_engagement, record_posts, record_replies,
+                    record_value, retire_members)
 
-__all__ = ["posting", "reading", "sharing", "leaving", "costs", "PLAN", "PRICES"]
+LEFT = int(LeaveReason.LEFT)
+INACTIVE = int(LeaveReason.INACTIVE)
+SHARE = int(Channel.SHARE)
+PAID = int(Channel.PAID)
+
+__all__ = ["morning", "recruiting", "evening", "night", "posting", "reading", "sharing", "leaving", "costs",
+           "day_parameters", "DAY_PARAMETERS", "MORNING", "PLAN", "PRICES"]
 
 #: Fields of the organiser's plan returned by :func:`posting`.
 PLAN = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_hours")
@@ -169,7 +186,9 @@ def leaving(floats, ints, bools, n, t, topic_ring, organiser_ring, niche_center,
     for d in range(organiser_ring.shape[0]):
         organiser_weight += organiser_ring[d]
     relevance, mean = rules.member_relevance(floats[INTEREST], bools[ALIVE], n, weights,
-                                             organiser_weight, niche_center, relevance_width)
+                                             organiser_weight, niche_center, relevance_width,
+                                             floats[RELEVANCE_SCALE], floats[RELEVANCE_RATIO],
+                                             floats[ORGANISER_RELEVANCE])
     left, inactive = rules.draw_leavers(
         floats[ENGAGEMENT], bools[ALIVE], bools[COMPLAINT_OPEN], ints[LAST_VISIT], n, t,
         leave_rate, complaint_leave_risk, inactive_days, read_share, overload_leave_risk,
@@ -209,3 +228,242 @@ def costs(c, totals, t, organiser_posts, organiser_answers, invites, tie_hours, 
     totals[T_MEDIA_ADOPTERS] += rules.media_adoption(
         media_left, media_levels, totals[T_MEDIA_ADOPTERS], media_potential, impressions,
         market_size, prices[8], prices[9], media_rs)
+
+
+# ---------------------------------------------------------------------------- the fused day
+#: Parameters the day's compiled calls read from one float array (``prm``), in this order
+#: (whole numbers and switches as floats: exact). Built once per model by :func:`day_parameters`.
+DAY_PARAMETERS = (
+    "problem_probability", "visit_floor", "post_rate", "organiser_posts", "organiser_hours",
+    "answer_capacity", "answer_delay", "hours_per_tie", "reading_capacity", "broadcast",
+    "campaign_tone", "niche_center", "reply_probability", "relevance_width", "interaction",
+    "newcomer_days", "contagion", "reply_reward", "engagement_decay", "member_help",
+    "answer_lift", "recovery_paradox", "answer_signal", "share_probability", "share_once",
+    "reach_probability", "seeding_budget", "cost_per_seeded_exposure", "leave_rate",
+    "complaint_leave_risk", "inactive_days", "overload_leave_risk", "irrelevance_leave_risk",
+    "niche_width", "interest_gating", "join_probability", "initial_engagement",
+    "activity_sigma", "centre_strength", "member_ties",
+)
+(P_PROBLEM, P_VISIT_FLOOR, P_POST_RATE, P_ORGANISER_POSTS, P_ORGANISER_HOURS,
+ P_ANSWER_CAPACITY, P_ANSWER_DELAY, P_HOURS_PER_TIE, P_READING_CAPACITY, P_BROADCAST,
+ P_CAMPAIGN_TONE, P_NICHE_CENTER, P_REPLY_PROBABILITY, P_RELEVANCE_WIDTH, P_INTERACTION,
+ P_NEWCOMER_DAYS, P_CONTAGION, P_REPLY_REWARD, P_ENGAGEMENT_DECAY, P_MEMBER_HELP,
+ P_ANSWER_LIFT, P_RECOVERY_PARADOX, P_ANSWER_SIGNAL, P_SHARE_PROBABILITY, P_SHARE_ONCE,
+ P_REACH_PROBABILITY, P_SEEDING_BUDGET, P_COST_PER_EXPOSURE, P_LEAVE_RATE,
+ P_COMPLAINT_LEAVE_RISK, P_INACTIVE_DAYS, P_OVERLOAD_LEAVE_RISK, P_IRRELEVANCE_LEAVE_RISK,
+ P_NICHE_WIDTH, P_INTEREST_GATING, P_JOIN_PROBABILITY, P_INITIAL_ENGAGEMENT,
+ P_ACTIVITY_SIGMA, P_CENTRE_STRENGTH, P_MEMBER_TIES) = range(len(DAY_PARAMETERS))
+
+#: What :func:`morning` reports besides its arrays (``report``), in this order.
+MORNING = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_hours",
+           "organiser_answers", "replies")
+(M_ORGANISER_POSTS, M_ANSWER_QUOTA, M_INVITE_QUOTA, M_ATTENTION, M_TIE_HOURS,
+ M_ORGANISER_ANSWERS, M_REPLIES) = range(len(MORNING))
+
+
+def day_parameters(values: dict) -> np.ndarray:
+    """The :data:`DAY_PARAMETERS` of a parameter set, as the float array the day reads."""
+    return np.array([float(values[name]) for name in DAY_PARAMETERS], dtype=np.float64)
+
+
+@njit(cache=True)
+def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, topic_row,
+            replies_yesterday, market, audience, c, totals, keep_reading, rs):
+    """Steps 1-6 of the day in one call, in the schedule's order: problems
+    (:func:`rules.draw_problems`), posting (:func:`posting`), reading and replying
+    (:func:`reading`), contagion (``state.record_engagement``), complaints
+    (:func:`rules.answer_complaints`) and sharing (:func:`sharing`). ``prm`` holds the
+    :data:`DAY_PARAMETERS`; ``market`` and ``audience`` are the model's market and niche
+    audience arguments; today's counters go into ``c`` and the running totals into ``totals``.
+
+    Returns
+    -------
+    visited, member_posts, replies_made, answers_by : arrays over rows
+    sharer_rows, exposed, exposed_by : as :func:`sharing`
+    report : float ndarray
+        The :data:`MORNING` values.
+    seen, tone_sum, replies_received : arrays over rows
+        What each row read and received in step 3 (:func:`rules.read_and_reply`).
+    engagement_before : float ndarray
+        With ``keep_reading``, engagement before step 4 (for a probe of the contagion rule,
+        ``validation.measure``); else empty.
+    """
+    interaction = prm[P_INTERACTION] != 0
+    report = np.zeros(len(MORNING), dtype=np.float64)
+    # 1. problems
+    c[C_COMPLAINTS_NEW] = rules.draw_problems(
+        bools[ALIVE], bools[COMPLAINT_OPEN], ints[COMPLAINT_SINCE], floats[COMPLAINT_BASELINE],
+        floats[ENGAGEMENT], n, t, prm[P_PROBLEM], rs)
+    # 2. posting, and the organiser's plan
+    visited, member_posts, attended, plan, member_total = posting(
+        floats, ints, bools, n, t, active, prm[P_VISIT_FLOOR],
+        prm[P_POST_RATE] if interaction else 0.0, prm[P_ORGANISER_POSTS],
+        prm[P_ORGANISER_HOURS], int(prm[P_ANSWER_CAPACITY]), int(prm[P_ANSWER_DELAY]), invites,
+        task_hours, prm[P_HOURS_PER_TIE], topic_row, rs)
+    organiser_posts = int(plan[0])
+    for k in range(len(PLAN)):
+        report[k] = plan[k]
+    c[C_ORGANISER_POSTS] = organiser_posts
+    c[C_MEMBER_POSTS] = member_total
+    c[C_ORGANISER_ATTENTION] = plan[3]
+    # 3. reading and replying
+    (seen, tone_sum, made, received, organiser_received, share, volume, organiser_replies,
+     replies) = reading(
+        floats, ints, bools, ties, n, t, member_posts, member_total, organiser_posts, attended,
+        visited, replies_yesterday, prm[P_READING_CAPACITY], prm[P_BROADCAST] != 0,
+        prm[P_CAMPAIGN_TONE], prm[P_NICHE_CENTER], prm[P_REPLY_PROBABILITY],
+        prm[P_RELEVANCE_WIDTH], interaction, rs)
+    c[C_REPLIES] = replies
+    c[C_ORGANISER_REPLIES] = organiser_replies
+    c[C_MESSAGE_VOLUME] = volume
+    c[C_READ_SHARE] = share
+    report[M_REPLIES] = replies
+    # 4. contagion
+    before = floats[ENGAGEMENT, :n].copy() if keep_reading else np.empty(0, dtype=np.float64)
+    record_engagement(floats, ints, bools, n, t, int(prm[P_NEWCOMER_DAYS]), seen, tone_sum,
+                      received, prm[P_CONTAGION], prm[P_REPLY_REWARD], prm[P_ENGAGEMENT_DECAY])
+    # 5. complaints
+    answers_by = np.zeros(n, dtype=np.int64)
+    answered, by_members, by_organiser, delays = rules.answer_complaints(
+        n, t, bools[ALIVE], bools[COMPLAINT_OPEN], ints[COMPLAINT_SINCE],
+        floats[COMPLAINT_BASELINE], floats[ENGAGEMENT], visited, ties, ints[TIE_COUNT],
+        interaction, prm[P_MEMBER_HELP], active, int(plan[1]), int(prm[P_ANSWER_DELAY]),
+        prm[P_ANSWER_LIFT], prm[P_RECOVERY_PARADOX], prm[P_ANSWER_SIGNAL],
+        floats[RESOLVED_TONE], answers_by, rs)
+    report[M_ORGANISER_ANSWERS] = by_organiser
+    c[C_ORGANISER_ANSWERS] = by_organiser
+    c[C_COMPLAINTS_ANSWERED] = answered
+    c[C_MEMBER_ANSWERS] = by_members
+    c[C_ANSWER_DELAY_SUM] = delays
+    # 6. sharing (+ paid seeding)
+    lazy, seed, size, friends_mean, homophily, scale, indptr, indices = market
+    audience_lo, audience_hi, audience_ids = audience
+    paid = active and prm[P_SEEDING_BUDGET] > 0
+    sharer_rows, exposed, exposed_by, shared, bought = sharing(
+        floats, ints, bools, n, visited, prm[P_SHARE_PROBABILITY], prm[P_SHARE_ONCE] != 0,
+        lazy, seed, size, friends_mean, homophily, scale, indptr, indices,
+        prm[P_REACH_PROBABILITY], paid, prm[P_SEEDING_BUDGET], prm[P_COST_PER_EXPOSURE],
+        audience_lo, audience_hi, audience_ids, rs)
+    totals[T_SHARE_EXPOSURES] += shared
+    c[C_SHARES] = sharer_rows.shape[0] - 1
+    if paid:
+        c[C_PAID_EXPOSURES] = bought
+        c[C_PAID_SPEND] = bought * prm[P_COST_PER_EXPOSURE]
+    totals[T_EXPOSURES] += exposed.shape[0]
+    c[C_EXPOSURES] = exposed.shape[0]
+    return (visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report,
+            seen, tone_sum, received, before)
+
+
+@njit(cache=True)
+def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags,
+               count, interest_args, free, next_uid, prm, c, totals, rs):
+    """Step 7 in one call: exposed outsiders decide to join (:func:`rules.recruit`); if more
+    than ``free`` places are left, a random ``free`` of them get in
+    (:func:`rules.admit_up_to_cap`); those reached by a share, then those reached by a paid
+    exposure, become members in rows ``n ...`` (``state.admit_members``: their draws, rows,
+    Mesa ids from ``next_uid``, and ties). The caller reserved the rows and the people table's
+    room.
+
+    Returns
+    -------
+    n : int
+        Rows in use after the joiners.
+    a, b : int ndarrays
+        The joiners' ties (recruiter ties first), one pair each.
+    need : int
+        0 if the ties were added; else the tie width they need (the caller widens and adds).
+    """
+    lazy, seed, size, topics, spread, centre, interest = interest_args
+    joiners, pos, fresh = rules.recruit(
+        exposed, exposed_by, keys, flags, count, lazy, seed, size, topics, spread, centre,
+        interest, prm[P_INTEREST_GATING] != 0, prm[P_NICHE_CENTER], prm[P_NICHE_WIDTH],
+        prm[P_JOIN_PROBABILITY], rs)
+    totals[T_UNIQUE_REACH] += fresh
+    k = joiners.shape[0]
+    recruiter = np.empty(k, dtype=np.int64)
+    for q in range(k):
+        recruiter[q] = sharer_rows[pos[q]]
+    if k > free:  # the group cap
+        keep = rules.admit_up_to_cap(k, free, rs)
+        c[C_TURNED_AWAY] += k - free
+        joiners = joiners[keep]
+        recruiter = recruiter[keep]
+        k = free
+    by_share = 0
+    for q in range(k):
+        if recruiter[q] >= 0:
+            by_share += 1
+    pairs_a = np.empty(0, dtype=np.int64)
+    pairs_b = np.empty(0, dtype=np.int64)
+    for channel in (SHARE, PAID):  # those reached by a share first, then the paid ones
+        m = by_share if channel == SHARE else k - by_share
+        if m == 0:
+            continue
+        people = np.empty(m, dtype=np.int64)
+        recruiters = np.empty(m, dtype=np.int64)
+        j = 0
+        for q in range(k):
+            if (recruiter[q] >= 0) == (channel == SHARE):
+                people[j] = joiners[q]
+                recruiters[j] = recruiter[q]
+                j += 1
+        a, b, new_recruiters, deepest = admit_members(
+            floats, ints, bools, n, people, recruiters, channel, t, prm[P_INITIAL_ENGAGEMENT],
+            prm[P_ACTIVITY_SIGMA], prm[P_CENTRE_STRENGTH], int(prm[P_MEMBER_TIES]), lazy, seed,
+            size, topics, spread, centre, interest, keys, flags, count, rs)
+        totals[T_RECRUITERS] += new_recruiters
+        totals[T_GENERATIONS] = max(totals[T_GENERATIONS], deepest)
+        for q in range(m):
+            ints[UID, n + q] = next_uid + q
+        n += m
+        next_uid += m
+        pairs_a = np.concatenate((pairs_a, a))
+        pairs_b = np.concatenate((pairs_b, b))
+    totals[T_JOINED] += k
+    c[C_JOINED] += k
+    totals[T_SHARE_JOINS] += by_share
+    c[C_JOINED_BY_SHARE] = by_share
+    need = add_ties_if_room(ties, ints, ties.shape[0], pairs_a, pairs_b)
+    return n, pairs_a, pairs_b, need
+
+
+@njit(cache=True)
+def evening(floats, ints, bools, ties, value_ring, n, t, member_posts, replies_made,
+            sharer_rows, answers_by, visited, topic_ring, organiser_ring, read_share, prm,
+            keys, flags, count, c, rs):
+    """The value produced today enters the window (``state.record_value``), then step 8
+    (:func:`leaving`): who leaves, recorded in the rows and the people table
+    (``state.retire_members``). Sets ``c``'s ``C_LEFT`` and ``C_CONTENT_RELEVANCE``.
+
+    Returns
+    -------
+    left, inactive : int ndarrays of the rows that left (disengaged, long absent)
+    """
+    record_value(ints, floats, value_ring, member_posts, replies_made, sharer_rows, answers_by,
+                 visited, t)
+    left, inactive, relevance_mean = leaving(
+        floats, ints, bools, n, t, topic_ring, organiser_ring, prm[P_NICHE_CENTER],
+        prm[P_RELEVANCE_WIDTH], prm[P_LEAVE_RATE], prm[P_COMPLAINT_LEAVE_RISK],
+        int(prm[P_INACTIVE_DAYS]), read_share, prm[P_OVERLOAD_LEAVE_RISK],
+        prm[P_IRRELEVANCE_LEAVE_RISK], rs)
+    if left.shape[0] > 0:
+        retire_members(ints, bools, ties, left, t, LEFT, keys, flags, count)
+    if inactive.shape[0] > 0:
+        retire_members(ints, bools, ties, inactive, t, INACTIVE, keys, flags, count)
+    c[C_LEFT] = left.shape[0] + inactive.shape[0]
+    c[C_CONTENT_RELEVANCE] = relevance_mean
+    return left, inactive
+
+
+@njit(cache=True)
+def night(row, floats, ints, bools, n, t, organiser_posts, organiser_answers, invites,
+          tie_hours, fixed_cost, prices, market_size, media_left, media_levels,
+          media_potential, media_rs, prm, topic_ring, c, totals):
+    """Step 10 (:func:`costs`) and the day's row of the daily table
+    (``outputs.record_day``)."""
+    c[C_INVITES] = invites
+    costs(c, totals, t, organiser_posts, organiser_answers, invites, tie_hours, fixed_cost,
+          prices, market_size, media_left, media_levels, media_potential, media_rs)
+    record_day(row, floats, ints, bools, n, t, prm[P_NICHE_CENTER], prm[P_NICHE_WIDTH],
+               topic_ring, c, totals)

@@ -25,7 +25,7 @@ from numba import njit
 __all__ = [
     "uniform", "normal", "poisson", "laplace", "ndtri", "gaussian_match", "circular_distance1",
     "seed_state", "person_key", "EMPTY", "MEMBER", "FORMER", "EXPOSED",
-    "table_get", "table_or", "table_rehash", "PeopleTable", "argsort_stable", "sorted_copy",
+    "table_get", "table_or", "table_rehash", "PeopleTable", "argsort_stable", "sorted_copy", "sorted_counts",
 ]
 
 #: Compiled building blocks called only from other compiled functions: no Python entry point
@@ -307,6 +307,29 @@ def sorted_copy(x):
     out = np.empty(n, dtype=np.float64)
     for i in range(n):
         out[i] = values[order[i]]
+    return out
+
+
+@helper
+def sorted_counts(x):
+    """The whole numbers ``x`` (floats >= 0, e.g. post counts) sorted ascending (a new array):
+    a counting sort when the largest is small against their number (equal values are equal,
+    so the result is the same as :func:`sorted_copy`'s), :func:`sorted_copy` otherwise."""
+    n = x.shape[0]
+    top = 0.0
+    for i in range(n):
+        top = max(top, x[i])
+    if top > 4 * n + 1024:
+        return sorted_copy(x)
+    counts = np.zeros(int(top) + 1, dtype=np.int64)
+    for i in range(n):
+        counts[int(x[i])] += 1
+    out = np.empty(n, dtype=np.float64)
+    k = 0
+    for v in range(counts.shape[0]):
+        for _ in range(counts[v]):
+            out[k] = v
+            k += 1
     return out
 
 

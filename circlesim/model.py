@@ -26,11 +26,10 @@ from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
 from .market import Market, LazyMarket, build_market, interest_match
 from . import outputs as out
 from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WINDOW,
-                      DailyRecord, DailyTable, members_frame, network_view, record_day,
+                      DailyRecord, DailyTable, members_frame, network_view,
                       recruitment_tree)
 from .parameters import ParameterError, Parameters
-from .state import (Channel, LeaveReason, MemberState, admit_members, record_engagement,
-                    record_value, retire_members)
+from .state import Channel, LeaveReason, MemberState, admit_members, retire_members
 
 __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
 
@@ -42,29 +41,28 @@ class _Day:
     """Scratch record of one day: today's draws and counters, filled step by step.
 
     ``visited``, ``member_posts``, ``replies_made``, ``answers_by``: arrays over member rows;
-    ``read``: what members saw and wrote (step 3); ``sharer_rows``: today's sharers, then -1
+    ``read``: what members saw and received (step 3), ``engagement_before``: engagement before
+    step 4 (kept only for a probe, ``_keep_reading``); ``sharer_rows``: today's sharers, then -1
     for paid exposures; ``exposed``/``exposed_by``: market people reached, one per exposure,
     and the position of its sharer; ``c``: today's counters, indexed by the ``outputs.C_*``
     constants (``outputs.COUNTERS``).
     """
 
     __slots__ = ("t", "active", "visited", "member_posts", "replies_made", "sharer_rows",
-                 "answers_by", "read", "exposed", "exposed_by", "organiser_posts",
-                 "organiser_answers", "invites", "c", "answer_quota", "invite_quota", "attended",
-                 "attention", "tie_hours", "organiser_replies", "read_share", "volume")
+                 "answers_by", "read", "engagement_before", "exposed", "exposed_by",
+                 "organiser_posts", "organiser_answers", "invites", "c", "answer_quota",
+                 "invite_quota", "attention", "tie_hours")
 
     def __init__(self, t: int, active: bool = True):
         self.t = t
         self.active = active  # the organiser acts today
         self.organiser_posts = self.organiser_answers = self.invites = 0
         self.answer_quota = self.invite_quota = 0  # what the attention budget allows today
-        self.attended = None      # tied members the organiser attends today
         self.attention = 1.0      # share of tied members attended
         self.tie_hours = 0.0      # organiser hours on tied members today
-        self.organiser_replies = 0
-        self.read_share = 1.0     # share of today's messages a member reads
-        self.volume = 0.0         # today's message volume
-        self.c = np.zeros(len(out.COUNTERS))
+        c = self.c = np.zeros(len(out.COUNTERS))
+        # the values of a day without posts (day 0): everything read, all of it relevant
+        c[out.C_ORGANISER_ATTENTION] = c[out.C_READ_SHARE] = c[out.C_CONTENT_RELEVANCE] = 1.0
 
 
 class CommunityModel(mesa.Model):
@@ -98,6 +96,9 @@ class CommunityModel(mesa.Model):
     >>> model.run(30)
     >>> model.to_frame()[["step", "members", "unique_reach"]].tail(1)  # doctest: +SKIP
     """
+
+    #: keep what members read and their engagement before step 4 in ``_Day`` (a probe's need)
+    _keep_reading = False
 
     def __init__(self, scenario: Any = "baseline", rng: Any = None,
                  memory_limit: int | None = None, **parameters: Any):
@@ -151,7 +152,8 @@ class CommunityModel(mesa.Model):
         self._topic_ring = np.zeros((TOPIC_WINDOW, out.RELEVANCE_BINS))
         self._organiser_ring = np.zeros(TOPIC_WINDOW)
         self._replies_yesterday = 0
-        self._relevance_mean = 1.0
+        #: the parameters the day's compiled calls read (day.DAY_PARAMETERS)
+        self._day_parameters = dayrules.day_parameters(params.values)
         #: running totals, indexed by the ``outputs.T_*`` constants (``outputs.TOTALS``)
         self.totals = np.zeros(len(out.TOTALS))
         self._setup_media()
@@ -162,25 +164,25 @@ class CommunityModel(mesa.Model):
         self._admit(first, np.full(first.size, -1), Channel.INITIAL, day)
         self.organiser.invites += first.size
         day.invites = first.size
-        self._costs(day)
-        self._record(day)
+        self._night(day)
 
     # ================================================================== the day
     def step(self) -> None:
-        """One day, in the order of docs/odd.md §3."""
+        """One day, in the order of docs/odd.md §3 (each step's rules are named in the method
+        that applies it; steps 1-6, and the value tally with step 8, run as one compiled call
+        each, so a small group's day is a few calls from Python)."""
         day = _Day(self.steps, self.organiser.active)
-        self._problems(day)             # 1. members hit problems and complain
-        self._posting(day)              # 2. members visit and post; the organiser posts
-        self._reading_and_replying(day) # 3. neighbours read and reply
-        self._contagion(day)            # 4. engagement moves with tone, replies and decay
-        self._complaints(day)           # 5. members and the organiser answer complaints
-        self._sharing(day)              # 6. shares reach outside friends (+ paid seeding)
+        self._morning(day)              # 1. members hit problems and complain
+                                        # 2. members visit and post; the organiser posts
+                                        # 3. neighbours read and reply
+                                        # 4. engagement moves with tone, replies and decay
+                                        # 5. members and the organiser answer complaints
+                                        # 6. shares reach outside friends (+ paid seeding)
         self._recruiting(day)           # 7. exposed outsiders join, up to the cap
-        self._tally_value(day)          #    value produced today enters the window
-        self._leaving(day)              # 8. disengaged and long-absent members go
+        self._leaving(day)              #    value produced today enters the window
+                                        # 8. disengaged and long-absent members go
         self._interest_replacement(day) # 9. pruning and replacement invitations
-        self._costs(day)                # 10. spend, and the mass-media baseline
-        self._record(day)
+        self._night(day)                # 10. spend, and the mass-media baseline; the record
         self._compact_if_sparse()
 
     def run(self, steps: int, progress: Callable[[CommunityModel], None] | None = None) -> None:
@@ -200,131 +202,74 @@ class CommunityModel(mesa.Model):
             progress(self)
 
     # ================================================================== rules applied
-    def _problems(self, day: _Day) -> None:
-        s = self.state
-        day.c[out.C_COMPLAINTS_NEW] = rules.draw_problems(
-            s.alive, s.complaint_open, s.complaint_since, s.complaint_baseline, s.engagement,
-            s.n, day.t, self.params.problem_probability, self.rs)
-
-    def _posting(self, day: _Day) -> None:
-        """Members visit and post; the organiser posts and plans its day (rules.draw_visits,
-        rules.draw_member_posts, rules.organiser_posting, then rules.allocate_attention:
-        posts, complaint answers, invitations, and what is left for tied members,
-        rules.tie_attention and rules.draw_attended), in one compiled call (day.posting)."""
+    def _morning(self, day: _Day) -> None:
+        """Steps 1-6 in one compiled call (day.morning), in order: problems
+        (rules.draw_problems); members visit and post, the organiser posts and plans its day
+        (rules.draw_visits, rules.draw_member_posts, rules.organiser_posting,
+        rules.allocate_attention, rules.tie_attention, rules.draw_attended); information
+        overload, neighbours read and reply, the organiser replies to attended tied members
+        (rules.read_share, rules.read_and_reply, rules.organiser_replies_members);
+        engagement moves (rules.update_engagement); complaints are answered
+        (rules.answer_complaints); shares reach outside friends, plus paid exposures
+        (rules.draw_sharers, rules.spread_shares, rules.paid_exposures)."""
         p, s = self.params, self.state
         invites = 0
         if day.active and p.pruning and day.t % p.prune_interval == 0:
             invites = int(math.floor(p.prune_fraction * self._alive))
         slot = day.t % TOPIC_WINDOW
-        day.visited, day.member_posts, day.attended, plan, member_posts = dayrules.posting(
-            s.floats, s.ints, s.bools, s.n, day.t, day.active, p.visit_floor,
-            p.post_rate if p.interaction else 0.0, p.organiser_posts, p.organiser_hours,
-            p.answer_capacity, p.answer_delay, invites, self._task_hours, p.hours_per_tie,
-            self._topic_ring[slot], self.rs)
-        posts, answers, invites, day.attention, day.tie_hours = plan.tolist()
-        day.organiser_posts, day.answer_quota, day.invite_quota = \
-            int(posts), int(answers), int(invites)
+        (day.visited, day.member_posts, day.replies_made, day.answers_by, day.sharer_rows,
+         day.exposed, day.exposed_by, report, seen, tone_sum, received, before) = \
+            dayrules.morning(s.floats, s.ints, s.bools, s.ties, s.n, day.t, day.active, invites,
+                             self._day_parameters, self._task_hours, self._topic_ring[slot],
+                             self._replies_yesterday, self._market_args, self._audience_args,
+                             day.c, self.totals, self._keep_reading, self.rs)
+        (posts, answer_quota, invite_quota, day.attention, day.tie_hours, answers,
+         replies) = report.tolist()
+        day.organiser_posts, day.organiser_answers = int(posts), int(answers)
+        day.answer_quota, day.invite_quota = int(answer_quota), int(invite_quota)
+        day.read = rules.ReadResult(seen, tone_sum, day.replies_made, received, 0)
+        day.engagement_before = before
         self.organiser.posts += day.organiser_posts
-        day.c[out.C_ORGANISER_POSTS] = day.organiser_posts
-        day.c[out.C_MEMBER_POSTS] = member_posts
+        self.organiser.answers += day.organiser_answers
         self._organiser_ring[slot] = day.organiser_posts
-
-    def _reading_and_replying(self, day: _Day) -> None:
-        """Information overload (rules.read_share), neighbours read and reply
-        (rules.read_and_reply), the organiser replies to attended tied members
-        (rules.organiser_replies_members): one compiled call (day.reading)."""
-        p, s = self.params, self.state
-        (*read, day.read_share, day.volume, day.organiser_replies,
-         replies) = dayrules.reading(
-            s.floats, s.ints, s.bools, s.ties, s.n, day.t, day.member_posts,
-            int(day.c[out.C_MEMBER_POSTS]), day.organiser_posts, day.attended, day.visited,
-            self._replies_yesterday, p.reading_capacity, p.broadcast, p.campaign_tone,
-            p.niche_center, p.reply_probability, p.relevance_width, p.interaction, self.rs)
-        day.read = rules.ReadResult(*read)
-        day.replies_made = day.read.replies_made
-        day.c[out.C_REPLIES] = replies
-        self._replies_yesterday = replies
-
-    def _contagion(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
-        # rules.update_engagement for every current member (departed ones keep their value)
-        record_engagement(s.floats, s.ints, s.bools, n, day.t, p.newcomer_days, day.read.seen,
-                          day.read.tone_sum, day.read.replies_received, p.contagion,
-                          p.reply_reward, p.engagement_decay)
-
-    def _complaints(self, day: _Day) -> None:
-        p, s, n = self.params, self.state, self.state.n
-        day.answers_by = np.zeros(n, dtype=np.int64)
-        answered, by_members, by_organiser, delays = rules.answer_complaints(
-            n, day.t, s.alive, s.complaint_open, s.complaint_since, s.complaint_baseline,
-            s.engagement, day.visited, s.ties, s.tie_count, p.interaction, p.member_help,
-            day.active, day.answer_quota, p.answer_delay, p.answer_lift, p.recovery_paradox,
-            p.answer_signal, s.resolved_tone, day.answers_by, self.rs)
-        day.organiser_answers = by_organiser
-        self.organiser.answers += by_organiser
-        c = day.c
-        c[out.C_ORGANISER_ANSWERS] = by_organiser
-        c[out.C_COMPLAINTS_ANSWERED] = answered
-        c[out.C_MEMBER_ANSWERS] = by_members
-        c[out.C_ANSWER_DELAY_SUM] = delays
-
-    def _sharing(self, day: _Day) -> None:
-        """Shares reach outside friends, plus paid exposures (rules.draw_sharers,
-        rules.spread_shares, rules.paid_exposures): one compiled call (day.sharing)."""
-        p, s = self.params, self.state
-        paid = day.active and p.seeding_budget > 0
-        day.sharer_rows, day.exposed, day.exposed_by, shared, bought = dayrules.sharing(
-            s.floats, s.ints, s.bools, s.n, day.visited, p.share_probability, p.share_once,
-            *self._market_args, p.reach_probability, paid, p.seeding_budget,
-            p.cost_per_seeded_exposure, *self._audience_args, self.rs)
-        self.totals[out.T_SHARE_EXPOSURES] += shared
-        day.c[out.C_SHARES] = day.sharer_rows.size - 1
-        if paid:
-            day.c[out.C_PAID_EXPOSURES] = bought
-            day.c[out.C_PAID_SPEND] = bought * p.cost_per_seeded_exposure
-        self.totals[out.T_EXPOSURES] += day.exposed.size
-        day.c[out.C_EXPOSURES] = day.exposed.size
+        self._replies_yesterday = int(replies)
 
     def _recruiting(self, day: _Day) -> None:
-        p, people = self.params, self.people
+        """Exposed outsiders join (rules.recruit), up to the cap (rules.admit_up_to_cap), and
+        become members (their draws, rows and ties: state.admit_members): one compiled call
+        (day.recruiting). Their Mesa agents are created when first looked at."""
+        p, s, people = self.params, self.state, self.people
+        free = max(p.max_members - self._alive, 0)
         people.reserve(day.exposed.size)
-        joiners, pos, fresh = rules.recruit(
-            day.exposed, day.exposed_by, people.keys, people.flags, people.count,
-            *self._interest_args, p.interest_gating, p.niche_center, p.niche_width,
-            p.join_probability, self.rs)
-        self.totals[out.T_UNIQUE_REACH] += fresh
-        if joiners.size == 0:
+        s.reserve(min(day.exposed.size, free))
+        start = s.n
+        n, a, b, need = dayrules.recruiting(
+            s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
+            day.sharer_rows, people.keys, people.flags, people.count, self._interest_args, free,
+            self.agent_id_counter, self._day_parameters, day.c, self.totals, self.rs)
+        if n == start:
             return
-        recruiter = day.sharer_rows[pos]
-        joiners, recruiter = self._apply_cap(joiners, recruiter, day)
-        by_share = recruiter >= 0
-        if by_share.all():
-            self._admit(joiners, recruiter, Channel.SHARE, day)
-        else:
-            self._admit(joiners[by_share], recruiter[by_share], Channel.SHARE, day)
-            self._admit(joiners[~by_share], recruiter[~by_share], Channel.PAID, day)
-        k = int(by_share.sum())
-        self.totals[out.T_SHARE_JOINS] += k
-        day.c[out.C_JOINED_BY_SHARE] = k
-
-    def _tally_value(self, day: _Day) -> None:
-        s = self.state
-        record_value(s.ints, s.floats, s.value_ring, day.member_posts, day.replies_made,
-                     day.sharer_rows, day.answers_by, day.visited, day.t)
+        k = n - start
+        s.add_rows(k)
+        if need > 0:  # a member needs more tie slots than a row has: widen, then add
+            s.add_ties(a, b)
+        self._alive += k
+        self.agent_id_counter += k
+        self._agents.extend([None] * k)
+        self._pending.extend(range(start, n))
 
     def _leaving(self, day: _Day) -> None:
-        """The relevance of the last days' posts to each member (rules.member_relevance:
-        members' posts binned, the organiser's at the niche centre), then who leaves
-        (rules.draw_leavers): one compiled call (day.leaving)."""
-        p, s = self.params, self.state
-        left, inactive, self._relevance_mean = dayrules.leaving(
-            s.floats, s.ints, s.bools, s.n, day.t, self._topic_ring, self._organiser_ring,
-            p.niche_center, p.relevance_width, p.leave_rate, p.complaint_leave_risk,
-            p.inactive_days, day.read_share, p.overload_leave_risk, p.irrelevance_leave_risk,
-            self.rs)
-        self._remove(left, LeaveReason.LEFT, day)
-        self._remove(inactive, LeaveReason.INACTIVE, day)
-        day.c[out.C_LEFT] = left.size + inactive.size
+        """Today's value enters the window; the relevance of the last days' posts to each
+        member (rules.member_relevance: members' posts binned, the organiser's at the niche
+        centre), then who leaves (rules.draw_leavers): one compiled call (day.evening)."""
+        s, people = self.state, self.people
+        left, inactive = dayrules.evening(
+            s.floats, s.ints, s.bools, s.ties, s.value_ring, s.n, day.t, day.member_posts,
+            day.replies_made, day.sharer_rows, day.answers_by, day.visited, self._topic_ring,
+            self._organiser_ring, float(day.c[out.C_READ_SHARE]), self._day_parameters,
+            people.keys, people.flags, people.count, day.c, self.rs)
+        self._forget_agents(left)
+        self._forget_agents(inactive)
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
@@ -344,22 +289,18 @@ class CommunityModel(mesa.Model):
         accepted, recruiter = self._apply_cap(accepted, np.full(accepted.size, -1), day)
         self._admit(accepted, recruiter, Channel.INVITE, day)
 
-    def _costs(self, day: _Day) -> None:
-        """The day's spend and the organiser's hours (rules.daily_spend), and the same money
-        spent on one-way ads (rules.media_adoption, a Bass process): one compiled call
-        (day.costs)."""
-        p, c = self.params, day.c
+    def _night(self, day: _Day) -> None:
+        """Step 10, the day's spend and the organiser's hours (rules.daily_spend), and the same
+        money spent on one-way ads (rules.media_adoption, a Bass process); then the day's row
+        of the daily table: one compiled call (day.night)."""
+        p = self.params
         fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
-        dayrules.costs(c, self.totals, day.t, day.organiser_posts, day.organiser_answers,
-                       day.invites, day.tie_hours, fixed, self._prices, self.market.size,
-                       self._media_left, self._media_levels, self._media_potential,
-                       self.media_rs)
-        c[out.C_INVITES] = day.invites
-        c[out.C_ORGANISER_ATTENTION] = day.attention
-        c[out.C_ORGANISER_REPLIES] = day.organiser_replies
-        c[out.C_MESSAGE_VOLUME] = day.volume
-        c[out.C_READ_SHARE] = day.read_share
-        c[out.C_CONTENT_RELEVANCE] = self._relevance_mean
+        dayrules.night(self.record.next_row(), self.state.floats, self.state.ints,
+                       self.state.bools, self.state.n, day.t, day.organiser_posts,
+                       day.organiser_answers, day.invites, day.tie_hours, fixed, self._prices,
+                       self.market.size, self._media_left, self._media_levels,
+                       self._media_potential, self.media_rs, self._day_parameters,
+                       self._topic_ring, day.c, self.totals)
 
     # ================================================================== mass media
     def _setup_media(self) -> None:
@@ -438,6 +379,13 @@ class CommunityModel(mesa.Model):
         s, people_table = self.state, self.people
         retire_members(s.ints, s.bools, s.ties, rows, day.t, int(reason), people_table.keys,
                        people_table.flags, people_table.count)
+        self._forget_agents(rows)
+
+    def _forget_agents(self, rows: np.ndarray) -> None:
+        """Members at ``rows`` (already retired in the arrays) leave the count, Mesa and the
+        network."""
+        if rows.size == 0:
+            return
         self._alive -= rows.size
         for row in rows.tolist():
             agent = self._agents[row]
@@ -557,11 +505,6 @@ class CommunityModel(mesa.Model):
         """The current member with this ``unique_id`` (None if it left or never was)."""
         self._materialise()
         return self._member_by_uid.get(unique_id)
-
-    def _record(self, day: _Day) -> None:
-        p, s = self.params, self.state
-        record_day(self.record.next_row(), s.floats, s.ints, s.bools, s.n, day.t,
-                   p.niche_center, p.niche_width, self._topic_ring, day.c, self.totals)
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .kernels import gaussian_match, sorted_copy
+from .kernels import circular_distance1, gaussian_match, sorted_counts
 from .metrics import (centralization_of, entropy_of, gini_sorted, is_heavy, top_share_sorted)
 from .state import (ALIVE, ALIVE_DEGREE, CHANNELS, COMPLAINT_OPEN, ENGAGEMENT,
                     INTEREST, JOINED_STEP, LEAVE_REASONS, ORGANISER_TIE, POSTS, VALUE_WINDOW)
@@ -121,6 +121,7 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
     in the niche (match >= ``NICHE_MATCH``) and the topic entropy of the last week's posts.
     """
     out = np.zeros(14, dtype=np.float64)
+    log_niche = math.log(NICHE_MATCH)
     posts = np.empty(n, dtype=np.float64)
     degrees = np.empty(n + 1, dtype=np.float64)
     m = 0
@@ -146,7 +147,11 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
             out[_HEAVY] += 1
         else:
             out[_CONTRIB] += 1
-        if gaussian_match(floats[INTEREST, i], niche_center, niche_width) >= NICHE_MATCH:
+        # match >= NICHE_MATCH, the exponential computed only near the boundary (same result)
+        d = circular_distance1(floats[INTEREST, i], niche_center) / niche_width
+        y = -0.5 * d * d
+        if y > log_niche + 1e-9 or (y >= log_niche - 1e-9 and gaussian_match(
+                floats[INTEREST, i], niche_center, niche_width) >= NICHE_MATCH):
             out[_NICHE] += 1
         tie = 1.0 if bools[ORGANISER_TIE, i] else 0.0
         org += tie
@@ -163,7 +168,7 @@ def day_statistics(floats, ints, bools, n, t, niche_center, niche_width, topic_r
         out[_CONTRIB] /= m
         out[_HEAVY] /= m
         out[_NICHE] /= m
-        sorted_posts = sorted_copy(posts[:m])
+        sorted_posts = sorted_counts(posts[:m])
         out[_GINI] = gini_sorted(sorted_posts)
         out[_TOP1] = top_share_sorted(sorted_posts, 0.01)
     out[_CENTRAL] = centralization_of(degrees[:m + 1])

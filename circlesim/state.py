@@ -56,7 +56,10 @@ LEAVE_REASONS = {r.value: r.name.lower() for r in LeaveReason}
 CHANNELS = {c.value: c.name.lower() for c in Channel}
 
 FLOAT_FIELDS = ("engagement", "activity", "interest", "value_window", "complaint_baseline",
-                "resolved_tone")
+                "resolved_tone",
+                # a member's constant factors of content relevance (rules.member_relevance
+                # computes them on first need: 0 = not yet)
+                "relevance_scale", "relevance_ratio", "organiser_relevance")
 INT_FIELDS = (
     "person", "uid", "joined_step", "left_step", "recruiter", "generation", "posts",
     "replies", "replies_received", "shares", "answers", "recruits", "last_visit",
@@ -66,13 +69,14 @@ INT_FIELDS = (
 BOOL_FIELDS = ("alive", "organiser_tie", "complaint_open", "shared_once")
 
 # field indices, for compiled kernels
-(ENGAGEMENT, ACTIVITY, INTEREST, VALUE_WINDOW, COMPLAINT_BASELINE, RESOLVED_TONE) = range(6)
+(ENGAGEMENT, ACTIVITY, INTEREST, VALUE_WINDOW, COMPLAINT_BASELINE, RESOLVED_TONE,
+ RELEVANCE_SCALE, RELEVANCE_RATIO, ORGANISER_RELEVANCE) = range(len(FLOAT_FIELDS))
 (PERSON, UID, JOINED_STEP, LEFT_STEP, RECRUITER, GENERATION, POSTS, REPLIES, REPLIES_RECEIVED,
  SHARES, ANSWERS, RECRUITS, LAST_VISIT, COMPLAINT_SINCE, FIRST_POST_STEP, POSTS_AFTER_FIRST,
  FIRST_POST_REPLIES, CHANNEL, REASON, TIE_COUNT, ALIVE_DEGREE) = range(len(INT_FIELDS))
 (ALIVE, ORGANISER_TIE, COMPLAINT_OPEN, SHARED_ONCE) = range(len(BOOL_FIELDS))
 
-_ARCHIVED = FLOAT_FIELDS[:-1] + INT_FIELDS[:-2] + BOOL_FIELDS
+_ARCHIVED = FLOAT_FIELDS[:RESOLVED_TONE] + INT_FIELDS[:-2] + BOOL_FIELDS
 
 
 def bytes_per_member(value_window: int, tie_width: int = 8) -> int:
@@ -137,6 +141,10 @@ class MemberState:
         self.capacity = new_cap
         self._bind_fields()
 
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more rows (``n`` unchanged)."""
+        self._grow(self.n + count)
+
     def add_rows(self, count: int) -> np.ndarray:
         """Reserve ``count`` new rows (all fields at their empty values); return their indices."""
         self._grow(self.n + count)
@@ -156,7 +164,7 @@ class MemberState:
             return
         a = np.ascontiguousarray(a, dtype=np.int64)
         b = np.ascontiguousarray(b, dtype=np.int64)
-        need = _add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
+        need = add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
         if need > 0:  # a member needs more slots than a row has: widen, then add
             width = self.ties.shape[1]
             while width < need:
@@ -232,7 +240,7 @@ def _ties_width_needed(ints, capacity, a, b):
 
 
 @njit(cache=True)
-def _add_ties_if_room(ties, ints, capacity, a, b):
+def add_ties_if_room(ties, ints, capacity, a, b):
     """Add the ties if every row has the slots; else add nothing and return the row width
     needed."""
     need = _ties_width_needed(ints, capacity, a, b)

@@ -174,6 +174,32 @@ def test_content_relevance_falls_with_topic_breadth():
     assert (rules.content_relevance(interest, topics, np.zeros(48), 0.15) == 1).all()
 
 
+@pytest.mark.parametrize("width", [0.001, 0.004, 0.006, 0.02, 0.05, 0.15, 0.3, 1.0, 10.0])
+def test_member_relevance_is_the_direct_sum(width):
+    # the compiled rule evaluates the sum by Horner's rule: it must equal the direct sum of
+    # the organiser's and the binned posts' Gaussian relevance over the circle
+    rng = np.random.default_rng(7)
+    n = 400
+    interest = np.concatenate([rng.random(n - 4), [0.0, 1 / 96, 0.5, 0.9999999]])
+    alive = rng.random(n) < 0.8
+    weights = rng.poisson(2.0, 48).astype(float)
+    weights[rng.random(48) < 0.3] = 0.0
+    topics = (np.arange(48) + 0.5) / 48
+    cache = np.zeros((3, n))  # the members' constant factors, computed on first need
+    out, mean = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width, *cache)
+    assert (cache[1, alive] > 0).all() and (cache[:, ~alive] == 0).all()  # 1: the ratio E
+    again, _ = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width, *cache)
+    assert (again == out).all()  # from the cached factors: the same, bit for bit
+    direct = rules.content_relevance(interest, np.append(topics, 0.3), np.append(weights, 3.0),
+                                     width)
+    assert np.allclose(out[alive], direct[alive], rtol=1e-11, atol=1e-300)
+    assert (out[~alive] == 1).all()
+    assert mean == pytest.approx(direct[alive].mean(), rel=1e-11)
+    empty, mean = rules.member_relevance(interest, alive, n, np.zeros(48), 0.0, 0.3, width,
+                                         *np.zeros((3, n)))
+    assert (empty == 1).all() and mean == 1.0
+
+
 def test_a_broad_group_finds_less_relevant_content_and_leaves_more():
     def run(gating: bool, risk: float, seed: int):
         m = CommunityModel(rng=seed, interest_gating=gating, irrelevance_leave_risk=risk,

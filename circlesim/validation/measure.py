@@ -45,14 +45,16 @@ class ProbedModel(CommunityModel):
     is identical to an unprobed run with the same seed.
     """
 
+    _keep_reading = True  # the model keeps what members read and their engagement before step 4
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.probe_days: list[tuple[float, float, float]] = []  # (mean delta, sd of e, d)
 
-    def _contagion(self, day) -> None:  # noqa: D401 - extends the model's step 4
+    def _morning(self, day) -> None:  # noqa: D401 - extends the model's steps 1-6
+        super()._morning(day)
         if day.t >= PROBE_FROM:
             self._probe(day)
-        super()._contagion(day)
 
     def _probe(self, day) -> None:
         p, s, n = self.params, self.state, self.state.n
@@ -62,10 +64,12 @@ class ProbedModel(CommunityModel):
         read = day.read
         newcomer = day.t - s.joined_step[:n] < p.newcomer_days
         kw = dict(contagion=p.contagion, reply_reward=p.reply_reward, decay=p.engagement_decay)
-        base = rules.update_engagement(s.engagement[:n], read.seen, read.tone_sum,
-                                       read.replies_received, newcomer, **kw)
-        plus = rules.update_engagement(s.engagement[:n], read.seen + 1.0,
-                                       read.tone_sum + PROBE_TONE, read.replies_received,
+        before = day.engagement_before  # engagement before step 4 updated it
+        base = rules.update_engagement(before, read.seen[:n], read.tone_sum[:n],
+                                       read.replies_received[:n], newcomer, **kw)
+        plus = rules.update_engagement(before, read.seen[:n] + 1.0,
+                                       read.tone_sum[:n] + PROBE_TONE,
+                                       read.replies_received[:n],
                                        newcomer, **kw)
         delta = (plus - base)[alive]
         sd = float(base[alive].std(ddof=1))
