@@ -80,11 +80,21 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-#: how runs.parquet is written (zstd: small; no dictionary pages: the identity and parameter
-#: columns are runs of one value, which zstd packs as well, and writing is faster)
-FINAL = {"compression": "zstd", "use_dictionary": False}
-#: how parts are written: they live only until the sweep ends, so fast beats small
-PART = {"compression": "snappy", "use_dictionary": False}
+#: runs.parquet is compressed with zstd (small); parts, which live only until the sweep
+#: ends, with snappy (fast)
+PART_COMPRESSION = "snappy"
+
+
+def encoding(schema: pa.Schema, compression: str = "zstd") -> dict:
+    """Writer options for a results table: dictionary pages and min/max statistics only for
+    the identity, parameter and ``step`` columns (few distinct values, what readers filter
+    on); the metric columns are plain, without statistics (a dictionary of distinct floats is
+    wasted work). Same values and types either way; about a third cheaper to write."""
+    from circlesim.outputs import OUTPUT_COLUMNS
+
+    metrics = set(OUTPUT_COLUMNS) - {"step"}
+    keys = [n for n in schema.names if n not in metrics]
+    return {"compression": compression, "use_dictionary": keys, "write_statistics": keys}
 
 
 def atomic_write_table(path: str | os.PathLike, table: pa.Table, **options) -> None:
@@ -213,7 +223,7 @@ class ResultStore:
         table = pa.concat_tables(tables, promote_options="permissive")
         name = f"part-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:6]}.parquet"
         path = self.parts_dir / name
-        atomic_write_table(path, table, **PART)
+        atomic_write_table(path, table, **encoding(table.schema, PART_COMPRESSION))
         return path
 
     def stream(self, order: dict[str, int] | None = None) -> RunsStream:
@@ -254,7 +264,7 @@ class ResultStore:
             keyed.append((f != self.runs_path, first, str(f), f))
         keyed.sort()
         try:
-            with pq.ParquetWriter(tmp, schema, **FINAL) as writer:
+            with pq.ParquetWriter(tmp, schema, **encoding(schema)) as writer:
                 for _, _, _, f in keyed:
                     if f == self.runs_path:
                         # the earlier consolidated table: already ordered, stream it
@@ -374,7 +384,7 @@ class RunsStream:
                 continue
         schema = pa.unify_schemas(schemas, promote_options="permissive")
         self.schema = pa.schema([schema.field(n) for n in _column_order(schema.names)])
-        self.writer = pq.ParquetWriter(self.tmp, self.schema, **FINAL)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, **encoding(self.schema))
         seen: set[str] = set()
         for f in readable:  # runs.parquet first (data_files order), then the old parts
             if f == self.store.runs_path:
