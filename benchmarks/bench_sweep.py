@@ -293,7 +293,8 @@ def main(argv=None) -> int:
             "workers_besides_runs": 1000 * (ours["workers_cpu_s"] - ours["runs_cpu_in_workers_s"])
             / args.runs,
             "sweep_process": 1000 * ours["parent_cpu_s"] / args.runs},
-        "sweep_cpu_over_runs_cpu_in_workers": sweep_cpu / ours["runs_cpu_in_workers_s"],
+        "sweep_cpu_over_runs_cpu_in_workers": (sweep_cpu / ours["runs_cpu_in_workers_s"]
+                                               if ours["runs_cpu_in_workers_s"] else float("nan")),
         "batch_run": batch,
         "batch_run_over_sweep": (batch["wall_s"] / ours["wall_s"]) if batch else None,
     }

@@ -6,7 +6,8 @@ Layout of ``DIR``::
     DIR/runs.parquet        one tidy table: the identity columns (ID_COLUMNS: run_id, scenario,
                             point, replication, seed), every parameter, step, every metric
                             column (one row per run and day)
-    DIR/parts/*.parquet     results written while the sweep runs (folded into runs.parquet)
+    DIR/parts/*.parquet     results written while the sweep runs, one part every few seconds
+                            (deleted once runs.parquet holds them)
     DIR/sensitivity.*       SALib indices, for designs
     DIR/report/             summary.csv and PNG charts from ``circlesim report``
 
@@ -16,6 +17,15 @@ file or the new one, never a torn one. Parts are committed *before* the manifest
 them, and on start the store trusts what is in the Parquet files (not the manifest) to decide
 which runs are done; a run's rows are never written twice, and if they somehow were (a kill
 between two renames), consolidation keeps the first copy only.
+
+The next runs.parquet is written while the sweep runs (:class:`RunsStream`, a temporary
+``.runs.parquet.*.tmp`` that nothing reads): what the directory held first, then the new runs
+in plan order; at the end it replaces runs.parquet and the parts are deleted. If that writer
+gives up (see its notes), the parts are folded at the end instead (:meth:`consolidate`).
+Parts are snappy-compressed (fast), runs.parquet zstd (small); both with dictionary pages and
+min/max statistics for the identity, parameter and ``step`` columns only (:func:`encoding`).
+The manifest is rewritten every ten seconds or so while runs finish (sooner after a failure)
+and at the end.
 """
 
 from __future__ import annotations
