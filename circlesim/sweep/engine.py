@@ -28,7 +28,7 @@ from typing import Any
 from .executors import make_executor
 from .spec import SpecError, SweepSpec
 from .store import ResultStore
-from .worker import execute_batch
+from .worker import batch_table, execute_batch, signature
 
 __all__ = ["SweepConflict", "SweepResult", "package_versions", "run_sweep"]
 
@@ -275,7 +275,8 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
 
     runs_info = manifest["runs"]
     flush_runs = flush_runs or max(1, min(50, len(todo) // 20))
-    buffer: list = []  # pyarrow Tables of finished batches, not yet committed
+    # finished batches not yet committed: (position, runs, done run ids, rows or table)
+    buffer: list = []
     buffered_ids: list[str] = []
     last_flush = time.monotonic()
     # the manifest is rewritten at most every few seconds (its cost grows with the sweep: the
@@ -293,11 +294,16 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
     def flush(force_manifest: bool = False) -> None:
         nonlocal last_flush
         if buffer:
-            part = store.write_part(buffer)
+            pieces = _tables(buffer, runs_info)
+            part = store.write_part([table for table, _ in pieces])
             if stream is not None:
                 stream.covers(part)
+                for table, batches in pieces:
+                    for position, runs, offset, length in batches:
+                        stream.add(position, runs, table.slice(offset, length))
             for rid in buffered_ids:
-                runs_info[rid]["status"] = "done" if part else "pending"
+                if runs_info[rid]["status"] == "committing":
+                    runs_info[rid]["status"] = "done" if part else "pending"
             buffer.clear()
             buffered_ids.clear()
         write_manifest(force_manifest)
@@ -336,12 +342,13 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
                                "executed": result.executed, "failed": failed,
                                "seconds": float(res.get("seconds", 0.0)),
                                "cpu": float(res.get("cpu", 0.0))})
-            if done_ids and table is not None:
-                buffer.append(table)
+            start = position[batch["runs"][0]["run_id"]]
+            rows = batch.get("rows")
+            if done_ids and (rows or table is not None):
+                buffer.append((start, len(batch["runs"]), done_ids, rows or table))
                 buffered_ids.extend(done_ids)
-            if stream is not None:
-                stream.add(position[batch["runs"][0]["run_id"]], len(batch["runs"]),
-                           table if done_ids else None)
+            elif stream is not None:
+                stream.add(start, len(batch["runs"]), None)
             bar.update(len(batch["runs"]))
             bar.set_postfix_str(f"failed={failed}", refresh=False)
             if new_failure:
@@ -357,6 +364,39 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
                 if info.get("status") == "committing":
                     info["status"] = "pending"
             bar.close()
+
+
+def _tables(buffer: list, runs_info: dict) -> list:
+    """The Arrow tables of buffered batches: ``[(table, [(position, runs, offset, length)])]``.
+
+    Batches that came back as daily records (``"rows"``) are built into one table per kind of
+    run with ``worker.batch_table`` (a few Arrow calls for many runs); each batch is a slice of
+    it, for the runs.parquet writer. Should a table fail to build, its runs are failed with
+    the error (never the sweep).
+    """
+    pieces, groups = [], {}
+    for position, runs, ids, content in buffer:
+        if isinstance(content, list):
+            key = signature(*content[0])
+            groups.setdefault(key, []).append((position, runs, ids, content))
+        else:
+            pieces.append((content, [(position, runs, 0, content.num_rows)]))
+    for group in groups.values():
+        try:
+            table = batch_table([run for *_, content in group for run in content])
+        except Exception as exc:  # noqa: BLE001 - should not happen: the worker checked
+            for *_, ids, _ in group:
+                for rid in ids:
+                    runs_info[rid].update(status="failed",
+                                          error=f"{type(exc).__name__}: {exc}"[:2000])
+            continue
+        batches, offset = [], 0
+        for position, runs, _, content in group:
+            length = sum(rows[2].shape[0] for _, rows in content)
+            batches.append((position, runs, offset, length))
+            offset += length
+        pieces.append((table, batches))
+    return pieces
 
 
 def spec_error_or_conflict(exc: BaseException) -> bool:

@@ -128,6 +128,21 @@ _ARROW_TYPES = {"bool": pa.bool_, "int": pa.int64, "float": pa.float64, "string"
 _NUMPY_TYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64}
 
 
+def signature(columns: dict, rows) -> tuple | None:
+    """What a run must share with others for :func:`batch_table` to build their table in one
+    go: the metric names and the identity columns' names and kinds (None if its rows are a
+    DataFrame or a whole number does not fit 64 bits: that run takes the pandas path)."""
+    if not isinstance(rows, tuple):
+        return None
+    kinds = []
+    for value in columns.values():
+        kind = _kind(value)
+        if kind == "int" and not -(1 << 63) <= value < (1 << 63):
+            return None
+        kinds.append(kind)
+    return tuple(rows[0]), tuple(columns), tuple(kinds)
+
+
 def batch_table(runs: list):
     """One pyarrow Table of several finished runs: ``runs`` is a list of ``(columns, rows)``
     with ``columns`` the run's identity and parameters (``RunSpec.identity_columns()``) and
@@ -139,21 +154,13 @@ def batch_table(runs: list):
     """
     if not runs:
         return None
-    first_cols, first_rows = runs[0]
-    fast = isinstance(first_rows, tuple)
-    if fast:
-        names, ints, _ = first_rows
-        kinds = [_kind(v) for v in first_cols.values()]
-        keys = list(first_cols)
-        for cols, rows in runs:
-            if (not isinstance(rows, tuple) or rows[0] != names or list(cols) != keys
-                    or [_kind(v) for v in cols.values()] != kinds):
-                fast = False
-                break
-    if not fast:
+    signatures = {signature(cols, rows) for cols, rows in runs}
+    if None in signatures or len(signatures) != 1:
         tables = [tidy_table(rows if isinstance(rows, pd.DataFrame) else _frame(rows), cols)
                   for cols, rows in runs]
         return pa.concat_tables(tables, promote_options="permissive")
+    (names, keys, kinds), = signatures
+    ints = runs[0][1][1]
     counts = np.array([rows[2].shape[0] for _, rows in runs], dtype=np.int64)
     data = np.concatenate([rows[2] for _, rows in runs], axis=0).T.copy()  # columns x rows
     taken = set(names) | set(ID_COLUMNS)
@@ -198,7 +205,9 @@ def execute_batch(batch: dict) -> dict[str, Any]:
     """Run every task of ``batch["batch"]`` (in order); never raises.
 
     Returns ``{"runs": [{"run_id", "status", "seconds", "cpu", ["error", "traceback"]}, ...],
-    "table": pyarrow Table of the finished runs' tidy rows (None if none finished)}``.
+    "table": pyarrow Table of the finished runs' tidy rows (None if none finished)}``; when
+    every finished run took the fast path, ``"rows"`` instead: the ``(columns, rows)`` that
+    :func:`batch_table` turns into that table (in the sweep process, for many batches at once).
     """
     results, finished = [], []
     for task in batch["batch"]:
@@ -226,6 +235,12 @@ def execute_batch(batch: dict) -> dict[str, Any]:
         result["cpu"] = time.process_time() - cpu
         results.append(result)
     table = None
+    rows = [(cols, run_rows) for cols, run_rows, _ in finished]
+    signatures = {signature(cols, run_rows) for cols, run_rows in rows}
+    if finished and None not in signatures and len(signatures) == 1:
+        # the daily records as they are (numpy arrays pickle as one copy each): the sweep
+        # process builds one table of many batches with batch_table
+        return {"runs": results, "rows": rows, "table": None}
     if finished:
         try:
             table = batch_table([(cols, rows) for cols, rows, _ in finished])

@@ -35,3 +35,8 @@ def extra_column(scenario, overrides, seed, steps):
     if overrides.get("centre_strength") == 0.8:
         frame["extra"] = 1.5
     return frame
+
+
+def plain(scenario, overrides, seed, steps):
+    """The built-in runner under another name (so runs take the DataFrame path)."""
+    return run_model(scenario, overrides, seed, steps)

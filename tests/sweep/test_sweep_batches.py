@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from circlesim.sweep import apply_flags, load_results, run_sweep
 from circlesim.sweep.engine import Pace
 from circlesim.sweep.store import ResultStore, RunsStream
-from circlesim.sweep.worker import execute, execute_batch
+from circlesim.sweep.worker import batch_table, execute, execute_batch
 
 from .conftest import SMALL, SMALL_SET
 
@@ -31,8 +32,16 @@ def test_batch_table_is_the_tidy_table_of_each_run():
     reference = pa.concat_tables([execute(t)["table"] for t in tasks])
     batch = execute_batch({"run_id": "b", "batch": tasks})
     assert [r["status"] for r in batch["runs"]] == ["done"] * len(tasks)
-    assert batch["table"].schema.equals(reference.schema)
-    assert batch["table"].equals(reference)
+    assert batch["table"] is None  # the daily records come back; the sweep builds the table
+    table = batch_table(batch["rows"])
+    assert table.schema.equals(reference.schema)
+    assert table.equals(reference)
+    # a batch of one, and the pandas path for the same rows, give the same
+    assert batch_table(batch["rows"][:1]).equals(reference.slice(0, spec.steps + 1))
+    cols, (names, ints, data) = batch["rows"][1]
+    frame = pd.DataFrame({n: data[:, j].astype("int64") if n in ints else data[:, j]
+                          for j, n in enumerate(names)})
+    assert batch_table([(cols, frame)]).equals(reference.slice(spec.steps + 1, spec.steps + 1))
     assert reference.column("mean_answer_delay").null_count > 0  # NaN stored as null, both ways
 
 
@@ -142,3 +151,18 @@ def test_resumed_sweep_folds_old_parts_and_runs_parquet(tmp_path):
     assert ids[: 3 * 7] == old.column("run_id").to_pylist()  # the old file first, as it was
     assert not list((tmp_path / "parts").iterdir())
     assert SMALL_SET["market_size"] in set(table.column("market_size").to_pylist())
+
+
+def test_fast_and_dataframe_paths_give_the_same_results_file(tmp_path):
+    """Batches whose parameter kinds differ (a grid of 0 and 0.5) are tabled apart and joined
+    as before; the whole file equals the one the DataFrame path writes, run for run."""
+    spec = _spec(grid=["seeding_budget=0,0.5", "centre_strength=0.2,0.8"], replications=1)
+    fast = run_sweep(spec, tmp_path / "fast", workers=1, batch_runs=1, flush_runs=4,
+                     progress=False, log=lambda m: None)
+    slow = run_sweep(replace(spec, runner="sweep_test_runners:plain"), tmp_path / "slow",
+                     workers=1, batch_runs=1, flush_runs=4, progress=False, log=lambda m: None)
+    assert fast.done == slow.done == 4
+    a = pq.read_table(tmp_path / "fast" / "runs.parquet")
+    b = pq.read_table(tmp_path / "slow" / "runs.parquet")
+    assert a.schema.equals(b.schema) and a.equals(b)
+    assert a.schema.field("seeding_budget").type == pa.float64()
