@@ -417,7 +417,10 @@ class RunsStream:
             extra = set(table.column_names) - set(self.schema.names)
             if extra:
                 raise ValueError(f"columns {sorted(extra)[:3]} are not in the file")
-            table = _conform(table, self.schema)
+            if set(table.schema) == set(self.schema):  # the same columns in another order
+                table = table.select(self.schema.names)
+            else:
+                table = _conform(table, self.schema)
         self.writer.write_table(table, row_group_size=max(self.ROWS, table.num_rows))
 
     def _write(self) -> None:
