@@ -28,7 +28,7 @@ from typing import Any
 from .executors import make_executor
 from .spec import SpecError, SweepSpec
 from .store import ResultStore
-from .worker import batch_table, execute_batch, signature
+from .worker import DEFAULT_RUNNER, batch_table, execute_batch, signature
 
 __all__ = ["SweepConflict", "SweepResult", "package_versions", "run_sweep"]
 
@@ -258,6 +258,12 @@ class Pace:
         return max(1, min(want, tail, self.cap, remaining))
 
 
+def _inline(batch: dict) -> bool:
+    """May this batch run in the sweep process while the pool starts? Only the built-in
+    runner's (a spec's own runner might kill its process; it waits for a worker)."""
+    return all((t.get("runner") or DEFAULT_RUNNER) == DEFAULT_RUNNER for t in batch["batch"])
+
+
 def _batches(spec, todo, pace: Pace):
     i = 0
     while i < len(todo):
@@ -315,7 +321,7 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
     pace = Pace(getattr(executor, "workers", 1) or 1, fixed=batch_runs)
     position = {r.run_id: i for i, r in enumerate(todo)}
     try:
-        for batch in executor.map(execute_batch, _batches(spec, todo, pace)):
+        for batch in executor.map(execute_batch, _batches(spec, todo, pace), inline=_inline):
             table = batch.get("table")
             done_ids = []
             new_failure = False

@@ -40,3 +40,11 @@ def extra_column(scenario, overrides, seed, steps):
 def plain(scenario, overrides, seed, steps):
     """The built-in runner under another name (so runs take the DataFrame path)."""
     return run_model(scenario, overrides, seed, steps)
+
+
+def whose(task):
+    """An executor task: which process ran it (after 10 ms of work)."""
+    import os
+
+    time.sleep(0.01)
+    return {"run_id": task["run_id"], "pid": os.getpid()}

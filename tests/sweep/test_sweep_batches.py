@@ -166,3 +166,23 @@ def test_fast_and_dataframe_paths_give_the_same_results_file(tmp_path):
     b = pq.read_table(tmp_path / "slow" / "runs.parquet")
     assert a.schema.equals(b.schema) and a.equals(b)
     assert a.schema.field("seeding_budget").type == pa.float64()
+
+
+def test_tasks_run_here_only_while_the_pool_starts_and_only_if_allowed():
+    """While the pool starts, tasks that ``inline`` allows run in this process; every task
+    runs once; a task it does not allow (a spec's own runner) always goes to a worker."""
+    import os
+
+    import sweep_test_runners
+
+    from circlesim.sweep.executors import LocalExecutor
+
+    tasks = [{"run_id": str(i), "here": i % 2 == 0} for i in range(120)]
+    out = list(LocalExecutor(2).map(sweep_test_runners.whose, tasks,
+                                    inline=lambda t: t["here"]))
+    assert sorted(int(r["run_id"]) for r in out) == list(range(120))
+    here = {r["run_id"] for r in out if r["pid"] == os.getpid()}
+    assert all(int(rid) % 2 == 0 for rid in here)  # only allowed tasks ran here
+    assert len(here) < 60  # and only until the workers were up
+    out = list(LocalExecutor(2).map(sweep_test_runners.whose, tasks[:10], inline=None))
+    assert os.getpid() not in {r["pid"] for r in out}
