@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import os
 import platform
 import secrets
@@ -321,7 +322,10 @@ def _execute(spec, todo, by_id, executor, store, manifest, result, progress, flu
     pace = Pace(getattr(executor, "workers", 1) or 1, fixed=batch_runs)
     position = {r.run_id: i for i, r in enumerate(todo)}
     try:
-        for batch in executor.map(execute_batch, _batches(spec, todo, pace), inline=_inline):
+        # an executor given by the caller may have the plain map(fn, tasks)
+        options = ({"inline": _inline}
+                   if "inline" in inspect.signature(executor.map).parameters else {})
+        for batch in executor.map(execute_batch, _batches(spec, todo, pace), **options):
             table = batch.get("table")
             done_ids = []
             new_failure = False

@@ -186,3 +186,20 @@ def test_tasks_run_here_only_while_the_pool_starts_and_only_if_allowed():
     assert len(here) < 60  # and only until the workers were up
     out = list(LocalExecutor(2).map(sweep_test_runners.whose, tasks[:10], inline=None))
     assert os.getpid() not in {r["pid"] for r in out}
+
+
+def test_an_executor_with_a_plain_map_still_works(tmp_path):
+    class Plain:
+        workers = 1
+
+        def describe(self):
+            return "plain"
+
+        def map(self, fn, tasks):
+            return (fn(t) for t in tasks)
+
+        def close(self):
+            pass
+
+    result = run_sweep(_spec(), tmp_path, executor=Plain(), progress=False, log=lambda m: None)
+    assert result.done == 6 and load_results(tmp_path)["run_id"].nunique() == 6
