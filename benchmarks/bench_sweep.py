@@ -7,8 +7,13 @@
 Measures, on this machine:
 1. single-run time: the mean wall time of one baseline run of STEPS days in this process;
 2. the sweep (``run_sweep``: local process pool, Parquet parts, manifest): wall time against
-   the ideal ``single-run time x RUNS / cores`` (issue 3 asks for at most 1.2x), and the memory
-   of the sweep's processes sampled as runs complete (it should stay flat as runs grow);
+   the ideal ``single-run time x RUNS / cores`` (issues 3 and 9 ask for at most 1.2x), and the
+   memory of the sweep's processes sampled as runs complete (it should stay flat as runs grow);
+   then where the overhead goes, in CPU seconds, which other work on the machine skews much
+   less than wall time: the runs' own CPU (measured run by run where they ran: in the workers,
+   or in the sweep process while the pool starts) against the CPU of every process of the
+   sweep (the forkserver importing the model once, the workers, the sweep process collecting
+   and writing Parquet); the wall time before the first run finishes and after the last;
 3. the same runs through ``mesa.batch_run`` (same seeds, same rows kept) for the ratio.
 
 Prints a table and writes ``benchmarks/results/bench_sweep-<time>.json`` (git-ignored). Other
@@ -117,7 +122,7 @@ def tree_rss_mb(cpu: dict | None = None) -> tuple[float, float]:
 
 
 class Sampler(threading.Thread):
-    def __init__(self, progress, interval=0.5):
+    def __init__(self, progress, interval=0.2):
         super().__init__(daemon=True)
         self.progress = progress  # callable -> runs completed so far
         self.interval = interval
@@ -181,15 +186,23 @@ def single_run_time(steps: int, repeats: int) -> dict:
 def bench_sweep(runs: int, steps: int, workers: int) -> dict:
     from circlesim.sweep import apply_flags, load_results, run_sweep
 
-    done = {"n": 0}
+    done = {"n": 0, "cpu": 0.0, "seconds": 0.0, "first": None, "last": None}
     spec = apply_flags(None, scenarios=["baseline"], replications=runs, steps=steps, seed=1)
+
+    def on_result(ev: dict) -> None:
+        now = time.perf_counter()
+        done["n"] = ev["executed"]
+        done["cpu"] += ev.get("cpu", 0.0)
+        done["seconds"] += ev.get("seconds", 0.0)
+        done["first"] = done["first"] or now
+        done["last"] = now
+
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         sampler = Sampler(lambda: done["n"])
         sampler.start()
         t = time.perf_counter()
         result = run_sweep(spec, Path(tmp) / "out", workers=workers, progress=False,
-                           on_result=lambda ev: done.__setitem__("n", ev["executed"]),
-                           log=lambda m: None)
+                           on_result=on_result, log=lambda m: None)
         wall = time.perf_counter() - t
         sampler.stop()
         rows = len(load_results(Path(tmp) / "out", columns=["members"]))
@@ -203,6 +216,10 @@ def bench_sweep(runs: int, steps: int, workers: int) -> dict:
         "parent_slope_mb_per_100_runs": round(sampler.slope_mb_per_100_runs(2), 2),
         "parent_cpu_s": round(sampler.parent_cpu_s, 2),
         "workers_cpu_s": round(sampler.children_cpu_s, 2),
+        "runs_cpu_in_workers_s": round(done["cpu"], 2),  # or in the sweep process
+        "runs_wall_in_workers_s": round(done["seconds"], 2),
+        "first_result_s": round(done["first"] - t, 2) if done["first"] else None,
+        "after_last_result_s": round(t + wall - done["last"], 2) if done["last"] else None,
     }
 
 
@@ -272,6 +289,9 @@ def main(argv=None) -> int:
         "sweep": ours, "sweep_over_ideal": ours["wall_s"] / ideal,
         "sweep_cpu_over_runs_cpu": sweep_cpu / (c1 * args.runs),
         "sweep_worker_utilisation": ours["workers_cpu_s"] / (ours["wall_s"] * args.workers),
+        "overhead_cpu_ms_per_run": 1000 * (sweep_cpu - ours["runs_cpu_in_workers_s"]) / args.runs,
+        "sweep_cpu_over_runs_cpu_in_workers": (sweep_cpu / ours["runs_cpu_in_workers_s"]
+                                               if ours["runs_cpu_in_workers_s"] else float("nan")),
         "batch_run": batch,
         "batch_run_over_sweep": (batch["wall_s"] / ours["wall_s"]) if batch else None,
     }
@@ -282,6 +302,14 @@ def main(argv=None) -> int:
         ("sweep / ideal (target <= 1.2)", f"{report['sweep_over_ideal']:.2f}"),
         ("sweep CPU (all processes) / (single CPU x runs)",
          f"{report['sweep_cpu_over_runs_cpu']:.2f}  ({sweep_cpu:.0f} s / {c1 * args.runs:.0f} s)"),
+        ("sweep CPU (all processes) / the runs' own CPU",
+         f"{report['sweep_cpu_over_runs_cpu_in_workers']:.2f}  ({sweep_cpu:.1f} s / "
+         f"{ours['runs_cpu_in_workers_s']:.1f} s; sweep process {ours['parent_cpu_s']:.1f} s, "
+         f"forkserver + workers {ours['workers_cpu_s']:.1f} s)"),
+        ("  overhead CPU per run (all processes, start-up included)",
+         f"{report['overhead_cpu_ms_per_run']:.2f} ms"),
+        ("  wall before the first result / after the last",
+         f"{ours['first_result_s']} s / {ours['after_last_result_s']} s"),
         ("sweep workers' CPU share of wall x workers",
          f"{ours['workers_cpu_s'] / (ours['wall_s'] * args.workers):.0%} (below 100%: the "
          + "cores were shared with other work)"),

@@ -5,6 +5,10 @@ complete (any order), keeping only a bounded number of tasks in flight so memory
 however many runs a sweep has. ``fn`` must never raise (see ``worker.execute``); if a worker
 process dies, the executor yields a failed result for the affected task instead.
 
+A task may be a *batch* of runs (``{"run_id": ..., "batch": [task, ...]}``, see
+``worker.execute_batch``): when its worker dies, the batch is split and each of its runs is
+retried alone, so only the run that kills its worker is failed.
+
 The local pool takes its start method per pool (``multiprocessing.get_context``): the default
 is ``forkserver`` on POSIX (workers fork from a small server process that has already imported
 the model, so they start fast and do not inherit this process's threads). Nothing is set
@@ -13,9 +17,11 @@ process-wide, unlike ``mesa.batch_run``, which forces ``spawn`` for the whole in
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
+import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 __all__ = ["DaskExecutor", "LocalExecutor", "SerialExecutor", "default_workers", "make_executor"]
 
-PRELOAD = ["circlesim.sweep.worker", "circlesim.sweep.lifeline", "circlesim"]
+PRELOAD = ["circlesim.sweep.worker", "circlesim.sweep.lifeline", "circlesim", "circlesim.sweep.warm"]
 SCHEDULER_RE = re.compile(r"^(tcp|tls|inproc|ws|wss|ucx)://[^\s/]+$")
 
 
@@ -36,7 +42,17 @@ def default_workers() -> int:
 
 
 def _crash_result(task: dict, message: str) -> dict:
+    if "batch" in task:
+        return {"runs": [_crash_result(t, message) for t in task["batch"]], "table": None}
     return {"run_id": task["run_id"], "status": "failed", "error": message, "seconds": 0.0}
+
+
+def _split(task: dict) -> list[dict]:
+    """The task as tasks of one run each (a batch of several runs is split up)."""
+    runs = task.get("batch") if isinstance(task, dict) else None
+    if runs is None or len(runs) <= 1:
+        return [task]
+    return [dict(task, run_id=t["run_id"], batch=[t]) for t in runs]
 
 
 class SerialExecutor:
@@ -47,12 +63,18 @@ class SerialExecutor:
     def describe(self) -> str:
         return "1 worker (in this process)"
 
-    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict],
+            inline: Callable[[dict], bool] | None = None) -> Iterator[dict]:
         for task in tasks:
             yield fn(task)
 
     def close(self) -> None:
         pass
+
+
+def _ready() -> int:
+    """A no-op task: its result says a worker process is up."""
+    return os.getpid()
 
 
 class LocalExecutor:
@@ -78,8 +100,15 @@ class LocalExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                    initializer=worker_init, initargs=identity())
 
-    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict],
+            inline: Callable[[dict], bool] | None = None) -> Iterator[dict]:
         """Yield results as runs finish; survive worker processes that die.
+
+        Starting the pool takes a second or two (the forkserver imports the model and loads
+        its compiled rules once) while this process would only wait: tasks for which
+        ``inline(task)`` is true are run here in the meantime, one after another, until the
+        first worker is up. (The sweep allows it for the built-in runner only: a task that
+        could kill its process must run in a worker.)
 
         If a worker dies (killed, out of memory, a crash in native code), the pool breaks and
         every run in flight is suspect: they are retried one at a time in a fresh pool, so the
@@ -88,11 +117,16 @@ class LocalExecutor:
         """
         source = iter(tasks)
         suspects: deque = deque()
+        first = True
         while True:
             pool = self._pool()
             pending: dict = {}
             broken = False
             try:
+                if first and inline is not None:
+                    first = False
+                    deferred = yield from self._while_starting(pool, fn, source, inline)
+                    source = itertools.chain(deferred, source)
                 while True:
                     limit = 1 if suspects else self.in_flight
                     while not broken and len(pending) < limit:
@@ -120,7 +154,7 @@ class LocalExecutor:
                                 yield _crash_result(task, "worker process died during this run "
                                                           "(killed, out of memory or crashed)")
                             else:
-                                suspects.append(task)
+                                suspects.extend(_split(task))
                             continue
                         except Exception as exc:  # noqa: BLE001 - e.g. unpicklable result
                             result = _crash_result(task, f"{type(exc).__name__}: {exc}")
@@ -131,6 +165,30 @@ class LocalExecutor:
                 pool.shutdown(wait=not broken and not pending, cancel_futures=True)
             if not broken:
                 return
+
+    @staticmethod
+    def _while_starting(pool, fn, source, inline):
+        """Run ``inline`` tasks here until the pool's first worker answers; returns the tasks
+        taken from ``source`` but not run (to submit first)."""
+        started = threading.Event()
+
+        def start() -> None:
+            try:
+                pool.submit(_ready).result()
+            except Exception:  # noqa: BLE001 - the main loop finds the pool broken itself
+                pass
+            finally:
+                started.set()
+
+        threading.Thread(target=start, daemon=True, name="circlesim-pool-start").start()
+        while not started.is_set():
+            task = next(source, None)
+            if task is None:
+                return []
+            if not inline(task):
+                return [task]
+            yield fn(task)
+        return []
 
     def close(self) -> None:
         pass
@@ -173,7 +231,8 @@ class DaskExecutor:
         self.workers = threads
         return f"Dask cluster {self.client.scheduler.address} ({len(workers)} workers, {threads} threads)"
 
-    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict]) -> Iterator[dict]:
+    def map(self, fn: Callable[[dict], dict], tasks: Iterable[dict],
+            inline: Callable[[dict], bool] | None = None) -> Iterator[dict]:
         """Yield results as runs finish; a run whose worker dies is retried alone.
 
         ``fn`` never raises, so an exception from a future means the infrastructure failed:
@@ -220,7 +279,7 @@ class DaskExecutor:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
                     if not alone:
-                        suspects.append(task)
+                        suspects.extend(_split(task))
                         fut.release()
                         fill()
                         continue

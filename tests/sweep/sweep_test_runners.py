@@ -27,3 +27,24 @@ def crashing(scenario, overrides, seed, steps):
 
         os._exit(3)
     return run_model(scenario, overrides, seed, steps)
+
+
+def extra_column(scenario, overrides, seed, steps):
+    """A normal run, with one more column when centre_strength == 0.8 (tables that differ)."""
+    frame = run_model(scenario, overrides, seed, steps)
+    if overrides.get("centre_strength") == 0.8:
+        frame["extra"] = 1.5
+    return frame
+
+
+def plain(scenario, overrides, seed, steps):
+    """The built-in runner under another name (so runs take the DataFrame path)."""
+    return run_model(scenario, overrides, seed, steps)
+
+
+def whose(task):
+    """An executor task: which process ran it (after 10 ms of work)."""
+    import os
+
+    time.sleep(0.01)
+    return {"run_id": task["run_id"], "pid": os.getpid()}
