@@ -596,6 +596,12 @@ class CommunityModel(mesa.Model):
         self._materialise()
         return self._member_by_uid.get(unique_id)
 
+    def daily_array(self) -> np.ndarray:
+        """The daily table as one float array, days x :data:`OUTPUT_COLUMNS` (a read-only view;
+        the columns in ``outputs.INT_COLUMNS`` hold whole numbers): what :meth:`to_frame`
+        holds, without building a DataFrame (a sweep's many small runs)."""
+        return self.record.array()
+
     def to_frame(self) -> pd.DataFrame:
         """One tidy row per day (step 0 is the initial state); columns: :data:`OUTPUT_COLUMNS`."""
         return self.record.frame()

@@ -283,6 +283,12 @@ class DailyRecord:
     def keep_row(self) -> None:
         self.days += 1
 
+    def array(self) -> np.ndarray:
+        """The rows so far, days x :data:`OUTPUT_COLUMNS` (a read-only view)."""
+        view = self.table[: self.days]
+        view.flags.writeable = False
+        return view
+
     def row(self, i: int) -> dict[str, float]:
         return {name: _cast(name, self.table[i, j]) for j, name in enumerate(OUTPUT_COLUMNS)}
 

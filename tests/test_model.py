@@ -231,3 +231,13 @@ def test_parameters_replaced_mid_run_take_effect_from_the_next_day():
     assert b["organiser_posts"].iloc[11:].sum() > a["organiser_posts"].iloc[11:].sum() + 20
     spend_per_post = (b["spend_today"].iloc[11:] - a["spend_today"].iloc[11:]).sum()
     assert spend_per_post > 40 * 50  # the new price is paid for the extra posts
+
+
+def test_daily_array_is_the_daily_table_without_a_dataframe():
+    model = CommunityModel(rng=2)
+    model.run(12)
+    array, frame = model.daily_array(), model.to_frame()
+    assert array.shape == frame.shape
+    assert np.array_equal(array, frame.to_numpy(dtype=float), equal_nan=True)
+    with pytest.raises(ValueError):
+        array[0, 0] = 1.0  # a view of the model's record: read-only

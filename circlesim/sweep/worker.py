@@ -69,8 +69,7 @@ def daily_arrays(model):
     try:
         from circlesim.outputs import INT_COLUMNS, OUTPUT_COLUMNS
 
-        record = model.record
-        data = np.asarray(record.table)[: int(record.days)]
+        data = np.asarray(model.daily_array())
     except (AttributeError, ImportError, TypeError, ValueError):
         return None
     if data.ndim != 2 or data.shape[1] != len(OUTPUT_COLUMNS) or data.dtype != np.float64:
