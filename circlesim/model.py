@@ -9,7 +9,6 @@ The daily record and the member tables are in ``outputs.py``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import mesa
@@ -22,10 +21,10 @@ from mesa.discrete_space import Cell, Network
 from . import day as dayrules
 from . import rules
 from .agents import Member, Organiser
-from .kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state
+from .kernels import PeopleTable, seed_state
 from .market import Market, LazyMarket, build_market, interest_match
 from . import outputs as out
-from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_BINS, TOPIC_WINDOW,
+from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_WINDOW,
                       DailyRecord, DailyTable, members_frame, network_view,
                       recruitment_tree)
 from .parameters import ParameterError, Parameters
