@@ -569,12 +569,15 @@ def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, c
             fresh += 1
         if (old & (MEMBER | FORMER)) != 0:
             continue
+        u = uniform(rs)
+        if u >= join_probability:
+            continue  # no join whatever the match (match <= 1): its interest is not needed
         match = 1.0
         if gating:
             x = lazy_interest(seed, size, topics, spread, centre, person) if lazy \
                 else interest[person]
             match = gaussian_match(x, niche_center, niche_width)
-        if uniform(rs) < join_probability * match:
+        if u < join_probability * match:
             hit_person[h] = person
             hit_by[h] = by[q]
             h += 1
