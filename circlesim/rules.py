@@ -753,21 +753,23 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
         alive_count += 1
     if total > 0 and horner and alive_count < 4 * bins:
         # a small group: member by member, the coefficients w_{j+m} Q_m as they are needed
+        # (the weights laid out twice, so that j + m and j - m + B need no wrapping)
+        twice = np.empty(2 * bins, dtype=np.float64)
+        for b in range(bins):
+            twice[b] = topic_weights[b]
+            twice[bins + b] = topic_weights[b]
         for i in range(n):
             if not alive[i]:
                 continue
             j = member_bin[i]
             e = ratio[i]
             f = 1.0 / e
-            b = j + half if j + half < bins else j + half - bins
-            p = topic_weights[b] * q[half]
+            p = twice[j + half] * q[half]
             for m in range(half - 1, -1, -1):  # P(E), Horner's rule
-                b = j + m if j + m < bins else j + m - bins
-                p = p * e + topic_weights[b] * q[m]
+                p = p * e + twice[j + m] * q[m]
             pd = 0.0
             for m in range(half - 1, 0, -1):   # P'(1/E)
-                b = j - m if j >= m else j - m + bins
-                pd = (pd + topic_weights[b] * q[m]) * f
+                pd = (pd + twice[j - m + bins] * q[m]) * f
             out[i] = (organiser_weight * organiser_match[i] + scale[i] * (p + pd)) / total
     elif total > 0 and horner:
         # a large group: members grouped by their bin j (a counting sort), each group's two
