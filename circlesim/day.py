@@ -50,8 +50,9 @@ N_COUNTERS = len(COUNTERS)
 SHARE = int(Channel.SHARE)
 PAID = int(Channel.PAID)
 
-__all__ = ["whole_day", "morning", "recruiting", "evening", "night", "posting", "reading", "sharing", "leaving", "costs",
-           "day_parameters", "DAY_PARAMETERS", "MORNING", "PLAN", "PRICES"]
+__all__ = ["whole_day", "morning", "recruiting", "evening", "night", "posting", "reading",
+           "sharing", "leaving", "costs", "new_counters", "day_parameters", "DAY_PARAMETERS",
+           "MORNING", "PLAN", "PRICES"]
 
 #: Fields of the organiser's plan returned by :func:`posting`.
 PLAN = ("organiser_posts", "answer_quota", "invite_quota", "attention", "tie_hours")
@@ -500,6 +501,18 @@ def night(row, floats, ints, bools, n, t, organiser_posts, organiser_answers, in
                topic_ring, c, totals)
 
 
+@njit(cache=True)
+def new_counters():
+    """Today's counters (``outputs.COUNTERS``) before the day's steps: zero, except the values
+    of a day without posts (everything read, all of it relevant, every tied member attended),
+    which the steps overwrite when the day has posts."""
+    c = np.zeros(N_COUNTERS, dtype=np.float64)
+    c[C_ORGANISER_ATTENTION] = 1.0
+    c[C_READ_SHARE] = 1.0
+    c[C_CONTENT_RELEVANCE] = 1.0
+    return c
+
+
 #: How far :func:`whole_day` got: nothing (the caller takes the steps one call each), steps
 #: 1-6 (the group needs more rows or the people table more room before step 7), step 7 (the
 #: joiners need wider tie rows before step 8), or the whole day.
@@ -527,10 +540,7 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
     departed rows (with ``want_departed``), the joiners' tie pairs (after step 7 only),
     counters, the arrays of :func:`morning` and its report (when stopped early))
     """
-    c = np.zeros(N_COUNTERS, dtype=np.float64)
-    c[C_ORGANISER_ATTENTION] = 1.0
-    c[C_READ_SHARE] = 1.0
-    c[C_CONTENT_RELEVANCE] = 1.0
+    c = new_counters()
     slot = t % topic_ring.shape[0]
     (visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report, _, _,
      _, _) = morning(floats, ints, bools, ties, n, t, active, 0, prm, task_hours,
@@ -544,7 +554,6 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
     if n + min(k, free) > floats.shape[1] or 2 * (count[0] + k) > keys.shape[0]:
         return (MORNING_DONE, n, posts, answers, replies, 0, None, None, None, c, visited,
                 member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report)
-    start = n
     n, pairs_a, pairs_b, need = recruiting(
         floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags, count,
         market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs)

@@ -59,9 +59,7 @@ class _Day:
         self.answer_quota = self.invite_quota = 0  # what the attention budget allows today
         self.attention = 1.0      # share of tied members attended
         self.tie_hours = 0.0      # organiser hours on tied members today
-        c = self.c = np.zeros(len(out.COUNTERS))
-        # the values of a day without posts (day 0): everything read, all of it relevant
-        c[out.C_ORGANISER_ATTENTION] = c[out.C_READ_SHARE] = c[out.C_CONTENT_RELEVANCE] = 1.0
+        self.c = None  # set by the call that takes the day (day.new_counters)
 
 
 def _task_hours(params: Parameters) -> np.ndarray:
@@ -132,25 +130,22 @@ class CommunityModel(mesa.Model):
         self.people = PeopleTable()
         #: the random stream of the compiled rules (independent of any other model)
         self.rs = seed_state(self.rng)
-        m = self.market
-        if m.lazy:
-            self._market_args = (True, m.seed, m.size, m.friends_mean, m.homophily, m.scale,
-                                 _EMPTY, _EMPTY)
-            self._interest_args = (True, m.seed, m.size, m.topics, m.spread, m.centre, _EMPTY_F)
-        else:
-            self._market_args = (False, 0, m.size, 0.0, 0.0, 1.0, m.indptr,
-                                 m.indices.astype(np.int64))
-            self._interest_args = (False, 0, m.size, 1, 0.0, 0.0, m.interest)
         #: hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)
         self._task_hours = _task_hours(params)
         a = self.audience
         self._audience_args = (a.lo, a.hi, a.ids if a.ids is not None else _EMPTY)
-        #: the market as the day's compiled calls read it (day.MARKET_INTS, MARKET_FLOATS)
-        lazy, seed, size, friends_mean, homophily, scale, indptr, indices = self._market_args
-        topics, spread, centre, interest = self._interest_args[3:]
-        self._market_ints = np.array([lazy, seed, size, topics], dtype=np.int64)
-        self._market_floats = np.array([friends_mean, homophily, scale, spread, centre],
-                                       dtype=np.float64)
+        #: the market as the compiled rules read it: its numbers (day.MARKET_INTS,
+        #: MARKET_FLOATS) and, for a loaded market, its friend lists and interests
+        m = self.market
+        if m.lazy:
+            self._market_ints = np.array([1, m.seed, m.size, m.topics], dtype=np.int64)
+            self._market_floats = np.array([m.friends_mean, m.homophily, m.scale, m.spread,
+                                            m.centre], dtype=np.float64)
+            self._market_arrays = (_EMPTY, _EMPTY, _EMPTY_F)
+        else:
+            self._market_ints = np.array([0, 0, m.size, 1], dtype=np.int64)
+            self._market_floats = np.array([0.0, 0.0, 1.0, 0.0, 0.0], dtype=np.float64)
+            self._market_arrays = (m.indptr, m.indices.astype(np.int64), m.interest)
 
         self.state = MemberState(
             capacity=max(64, 2 * params.initial_members), value_window=params.value_window
@@ -177,12 +172,13 @@ class CommunityModel(mesa.Model):
         #: what day.whole_day reads that does not change during a run (arrays change in place)
         self._whole_day_args = (
             self._day_parameters, self._task_hours, self._topic_ring, self._organiser_ring,
-            self._market_ints, self._market_floats, *self._market_args[6:],
-            self._interest_args[6], *self._audience_args, self._prices, self._media_left,
-            self._media_levels, self._media_potential, self.media_rs, self.totals, self.rs)
+            self._market_ints, self._market_floats, *self._market_arrays, *self._audience_args,
+            self._prices, self._media_left, self._media_levels, self._media_potential,
+            self.media_rs, self.totals, self.rs)
 
         first = self._initial_people()
         day = _Day(0, self.organiser.active)
+        day.c = dayrules.new_counters()
         self._admit(first, np.full(first.size, -1), Channel.INITIAL, day)
         self.organiser.invites += first.size
         day.invites = first.size
@@ -250,6 +246,7 @@ class CommunityModel(mesa.Model):
         MORNING_DONE, RECRUITED or DAY_DONE), with what the next steps need set on ``day``."""
         p, s, people = self.params, self.state, self.people
         if self._keep_reading or (day.active and p.pruning and day.t % p.prune_interval == 0):
+            day.c = dayrules.new_counters()  # the steps one call each
             return dayrules.NOT_STARTED
         fixed = 0.0
         if day.t > 0 and day.active:
@@ -309,7 +306,7 @@ class CommunityModel(mesa.Model):
             dayrules.morning(s.floats, s.ints, s.bools, s.ties, s.n, day.t, day.active, invites,
                              self._day_parameters, self._task_hours, self._topic_ring[slot],
                              self._replies_yesterday, self._market_ints, self._market_floats,
-                             *self._market_args[6:], *self._audience_args, day.c, self.totals,
+                             *self._market_arrays[:2], *self._audience_args, day.c, self.totals,
                              self._keep_reading, self.rs)
         (posts, answer_quota, invite_quota, day.attention, day.tie_hours, answers,
          replies) = report.tolist()
@@ -334,7 +331,7 @@ class CommunityModel(mesa.Model):
         n, a, b, need = dayrules.recruiting(
             s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
             day.sharer_rows, people.keys, people.flags, people.count, self._market_ints,
-            self._market_floats, self._interest_args[6], free, self.agent_id_counter,
+            self._market_floats, self._market_arrays[2], free, self.agent_id_counter,
             self._day_parameters, day.c, self.totals, self.rs)
         if n == start:
             return
@@ -426,6 +423,13 @@ class CommunityModel(mesa.Model):
             return people[keep], recruiter[keep]
         return people, recruiter
 
+    def _interest_args(self) -> tuple:
+        """(lazy, seed, size, topics, spread, centre, interests): how the compiled rules find
+        a person's interest, as numbers (state.admit_members)."""
+        lazy, seed, size, topics = self._market_ints.tolist()
+        spread, centre = self._market_floats[3:].tolist()
+        return bool(lazy), seed, size, topics, spread, centre, self._market_arrays[2]
+
     def _admit(self, people: np.ndarray, recruiter: np.ndarray, channel: Channel,
                day: _Day) -> None:
         """Make ``people`` (market ids) members: new rows, Mesa agents, cells and ties."""
@@ -439,7 +443,7 @@ class CommunityModel(mesa.Model):
         a, b, new_recruiters, deepest = admit_members(
             s.floats, s.ints, s.bools, start, people.astype(np.int64),
             np.asarray(recruiter, dtype=np.int64), int(channel), day.t, p.initial_engagement,
-            p.activity_sigma, p.centre_strength, p.member_ties, *self._interest_args,
+            p.activity_sigma, p.centre_strength, p.member_ties, *self._interest_args(),
             people_table.keys, people_table.flags, people_table.count, self.rs)
         self.totals[out.T_RECRUITERS] += new_recruiters
         self.totals[out.T_GENERATIONS] = max(self.totals[out.T_GENERATIONS], deepest)
