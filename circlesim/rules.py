@@ -751,13 +751,12 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
         member_bin[i] = j % bins
         group_start[j % bins + 1] += 1
         alive_count += 1
+    twice = np.empty(2 * bins, dtype=np.float64)  # the weights laid out twice, so that
+    for b in range(bins):                          # j + m and j - m + B need no wrapping
+        twice[b] = topic_weights[b]
+        twice[bins + b] = topic_weights[b]
     if total > 0 and horner and alive_count < 4 * bins:
         # a small group: member by member, the coefficients w_{j+m} Q_m as they are needed
-        # (the weights laid out twice, so that j + m and j - m + B need no wrapping)
-        twice = np.empty(2 * bins, dtype=np.float64)
-        for b in range(bins):
-            twice[b] = topic_weights[b]
-            twice[bins + b] = topic_weights[b]
         for i in range(n):
             if not alive[i]:
                 continue
@@ -781,9 +780,9 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
             if group_start[j + 1] == 0:
                 continue
             for m in range(half + 1):
-                up[j, m] = topic_weights[(j + m) % bins] * q[m]
+                up[j, m] = twice[j + m] * q[m]
                 if 0 < m < half:
-                    down[j, m] = topic_weights[(j - m) % bins] * q[m]
+                    down[j, m] = twice[j - m + bins] * q[m]
         for j in range(bins):
             group_start[j + 1] += group_start[j]
         order = np.empty(alive_count, dtype=np.int64)
