@@ -9,7 +9,7 @@ levels, each made of the one below:
   :func:`leaving`, :func:`costs`;
 - a part of the day: :func:`morning` (steps 1-6), :func:`recruiting` (7), :func:`evening`
   (the value tally and 8), :func:`night` (10 and the record);
-- :func:`whole_day`: the four parts in one call, on a day without pruning.
+- :func:`whole_day`: the four parts in one call (on a pruning day, the first three).
 
 Why: for a small group the call from Python, not the work, was most of the day (a compiled
 call costs microseconds in type checks of its arguments and boxing of its results), so a
@@ -40,7 +40,7 @@ from .state import (ACTIVITY, ALIVE, COMPLAINT_BASELINE, COMPLAINT_OPEN, COMPLAI
                     ENGAGEMENT, INTEREST, LAST_VISIT,
                     ORGANISER_RELEVANCE, ORGANISER_TIE, PERSON, RELEVANCE_RATIO,
                     RELEVANCE_SCALE, RESOLVED_TONE, SHARED_ONCE, TIE_COUNT,
-                    UID, Channel, LeaveReason, add_ties_if_room, admit_members,
+                    UID, Channel, LeaveReason, add_ties, admit_members,
                     count_waiting_and_tied, record_engagement, record_posts, record_replies,
                     record_value, retire_members)
 
@@ -400,10 +400,9 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
     -------
     n : int
         Rows in use after the joiners.
-    a, b : int ndarrays
-        The joiners' ties (recruiter ties first), one pair each.
-    need : int
-        0 if the ties were added; else the tie width they need (the caller widens and adds).
+    ties : int ndarray
+        The tie rows with the joiners' ties: ``ties``, or a wider copy if a member needed more
+        slots than a row had (``state.add_ties``).
     """
     lazy, seed, size, topics = _market_ints(market_ints)
     spread, centre = market_floats[3], market_floats[4]
@@ -456,8 +455,7 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
     c[C_JOINED] += k
     totals[T_SHARE_JOINS] += by_share
     c[C_JOINED_BY_SHARE] = by_share
-    need = add_ties_if_room(ties, ints, ties.shape[0], pairs_a, pairs_b)
-    return n, pairs_a, pairs_b, need
+    return n, add_ties(ties, ints, pairs_a, pairs_b)
 
 
 @njit(cache=True, inline="always")
@@ -514,9 +512,10 @@ def new_counters():
 
 
 #: How far :func:`whole_day` got: nothing (the caller takes the steps one call each), steps
-#: 1-6 (the group needs more rows or the people table more room before step 7), step 7 (the
-#: joiners need wider tie rows before step 8), or the whole day.
-NOT_STARTED, MORNING_DONE, RECRUITED, DAY_DONE = 0, 1, 2, 4
+#: 1-6 (the group needs more rows or the people table more room before step 7), steps 1-8 (a
+#: pruning day: step 9, pruning and replacement invitations, draws from the model's own
+#: generator in Python), or the whole day.
+NOT_STARTED, MORNING_DONE, EVENING_DONE, DAY_DONE = 0, 1, 3, 4
 
 
 @njit(cache=True)
@@ -524,26 +523,28 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
               topic_ring, organiser_ring, market_ints, market_floats, indptr, indices, interest,
               audience_lo, audience_hi, audience_ids, prices, media_left, media_levels,
               media_potential, media_rs, totals, rs, n, t, active, free, next_uid,
-              replies_yesterday, fixed_cost, row, want_departed):
-    """A day without pruning, steps 1-10 in one call: :func:`morning` (steps 1-6),
-    :func:`recruiting` (7), :func:`evening` (the value tally and step 8) and :func:`night`
-    (10 and the record), exactly as the caller would call them one by one. The day stops
-    early, with what the caller needs to go on, when the joiners need rows or people-table
-    room the arrays do not have (after step 6) or wider tie rows (after step 7).
+              replies_yesterday, fixed_cost, row, want_departed, invites, pruning_day):
+    """A day, steps 1-10 in one call: :func:`morning` (steps 1-6), :func:`recruiting` (7),
+    :func:`evening` (the value tally and step 8) and :func:`night` (10 and the record),
+    exactly as the caller would call them one by one. The day stops early, with what the
+    caller needs to go on, when the joiners need rows or people-table room the arrays do not
+    have (after step 6); on a ``pruning_day`` (the organiser plans ``invites`` replacement
+    invitations) it stops after step 8.
 
     The arguments are the state's arrays, the people table (keys, flags, count), then what
     does not change during a run (``CommunityModel._whole_day_args``), then the day's numbers.
 
     Returns
     -------
-    (how far, rows in use, organiser posts, organiser answers, replies, departures,
-    departed rows (with ``want_departed``), the joiners' tie pairs (after step 7 only),
-    counters, the arrays of :func:`morning` and its report (when stopped early))
+    (how far, rows in use, the tie rows (``ties`` or, if the joiners needed wider rows, a
+    wider copy), organiser posts, organiser answers, replies, departures, departed rows (with
+    ``want_departed``), counters (when stopped early), the arrays of :func:`morning` (after
+    step 6 only) and its report (when stopped early))
     """
     c = new_counters()
     slot = t % topic_ring.shape[0]
     (visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report, _, _,
-     _, _) = morning(floats, ints, bools, ties, n, t, active, 0, prm, task_hours,
+     _, _) = morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours,
                      topic_ring[slot], replies_yesterday, market_ints, market_floats, indptr,
                      indices, audience_lo, audience_hi, audience_ids, c, totals, False, rs)
     posts = int(report[M_ORGANISER_POSTS])
@@ -552,23 +553,23 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
     organiser_ring[slot] = posts
     k = exposed.shape[0]
     if n + min(k, free) > floats.shape[1] or 2 * (count[0] + k) > keys.shape[0]:
-        return (MORNING_DONE, n, posts, answers, replies, 0, None, None, None, c, visited,
+        return (MORNING_DONE, n, ties, posts, answers, replies, 0, None, c, visited,
                 member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report)
-    n, pairs_a, pairs_b, need = recruiting(
-        floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags, count,
-        market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs)
-    if need > 0:
-        return (RECRUITED, n, posts, answers, replies, 0, None, pairs_a, pairs_b, c, visited,
-                member_posts, made, answers_by, sharer_rows, None, None, report)
+    n, ties = recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows,
+                         keys, flags, count, market_ints, market_floats, interest, free,
+                         next_uid, prm, c, totals, rs)
     left, inactive = evening(floats, ints, bools, ties, value_ring, n, t, member_posts, made,
                              sharer_rows, answers_by, visited, topic_ring, organiser_ring,
                              c[C_READ_SHARE], prm, keys, flags, count, c, rs)
-    night(row, floats, ints, bools, n, t, posts, answers, 0, report[M_TIE_HOURS], fixed_cost,
-          prices, market_ints[2], media_left, media_levels, media_potential, media_rs, prm,
-          topic_ring, c, totals)
     departures = left.shape[0] + inactive.shape[0]
     departed = None
     if want_departed and departures > 0:
         departed = np.concatenate((left, inactive))
-    return (DAY_DONE, n, posts, answers, replies, departures, departed, None, None, None, None,
+    if pruning_day:
+        return (EVENING_DONE, n, ties, posts, answers, replies, departures, departed, c, None,
+                None, None, None, None, None, None, report)
+    night(row, floats, ints, bools, n, t, posts, answers, 0, report[M_TIE_HOURS], fixed_cost,
+          prices, market_ints[2], media_left, media_levels, media_potential, media_rs, prm,
+          topic_ring, c, totals)
+    return (DAY_DONE, n, ties, posts, answers, replies, departures, departed, None, None,
             None, None, None, None, None, None, None)

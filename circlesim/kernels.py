@@ -415,7 +415,7 @@ class PeopleTable:
 
     def reserve(self, extra: int) -> None:
         """Make room for ``extra`` more people (load at most one half)."""
-        need = int(self.count[0]) + int(extra)
+        need = self.count.item() + int(extra)
         cap = self.keys.shape[0]
         if 2 * need <= cap:
             return

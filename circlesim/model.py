@@ -163,6 +163,7 @@ class CommunityModel(mesa.Model):
         self._topic_ring = np.zeros((TOPIC_WINDOW, out.RELEVANCE_BINS))
         self._organiser_ring = np.zeros(TOPIC_WINDOW)
         self._replies_yesterday = 0
+        self._exposures_before = 0.0  # running total of exposures before today (whole_day)
         #: the parameters the day's compiled calls read (day.DAY_PARAMETERS)
         self._day_parameters = dayrules.day_parameters(params.values)
         #: running totals, indexed by the ``outputs.T_*`` constants (``outputs.TOTALS``)
@@ -203,8 +204,9 @@ class CommunityModel(mesa.Model):
     # ================================================================== the day
     def step(self) -> None:
         """One day, in the order of docs/odd.md §3 (each step's rules are named in the method
-        that applies it). A day without pruning runs as one compiled call (day.whole_day, the
-        same steps in the same order); the steps it did not get to are taken here."""
+        that applies it). A day runs as one compiled call (day.whole_day, the same steps in the
+        same order, up to step 8 on a pruning day); the steps it did not get to are taken
+        here."""
         day = _Day(self.steps, self.organiser.active)
         reached = self._whole_day(day)
         if reached < dayrules.MORNING_DONE:
@@ -214,11 +216,11 @@ class CommunityModel(mesa.Model):
                                         # 4. engagement moves with tone, replies and decay
                                         # 5. members and the organiser answer complaints
                                         # 6. shares reach outside friends (+ paid seeding)
-        if reached < dayrules.RECRUITED:
+        if reached < dayrules.EVENING_DONE:
             self._recruiting(day)       # 7. exposed outsiders join, up to the cap
-        if reached < dayrules.DAY_DONE:
             self._leaving(day)          #    value produced today enters the window
                                         # 8. disengaged and long-absent members go
+        if reached < dayrules.DAY_DONE:
             self._interest_replacement(day)  # 9. pruning and replacement invitations
             self._night(day)            # 10. spend, and the mass-media baseline; the record
         self._compact_if_sparse()
@@ -241,50 +243,73 @@ class CommunityModel(mesa.Model):
 
     # ================================================================== rules applied
     def _whole_day(self, day: _Day) -> int:
-        """Steps 1-10 in one compiled call (day.whole_day) on a day without pruning (and
-        without a probe that reads the day's middle); returns how far it got (day.NOT_STARTED,
-        MORNING_DONE, RECRUITED or DAY_DONE), with what the next steps need set on ``day``."""
-        p, s, people = self.params, self.state, self.people
-        if self._keep_reading or (day.active and p.pruning and day.t % p.prune_interval == 0):
+        """Steps 1-10 in one compiled call (day.whole_day), steps 1-8 on a pruning day (unless
+        a probe reads the day's middle); returns how far it got (day.NOT_STARTED,
+        MORNING_DONE, EVENING_DONE or DAY_DONE), with what the next steps need set on
+        ``day``."""
+        if self._keep_reading:
             day.c = dayrules.new_counters()  # the steps one call each
             return dayrules.NOT_STARTED
-        fixed = 0.0
-        if day.t > 0 and day.active:
-            fixed = p.daily_fixed_cost
+        p, s, people = self.params, self.state, self.people
+        pruning_day = self._pruning_day(day)
+        invites = self._planned_invites(day)
+        fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
+        free = max(p.max_members - self._alive, 0)
+        # room ahead for twice yesterday's exposures, so that the call rarely stops early to
+        # grow the arrays (growing earlier changes no result: rows and table slots are only
+        # looked up, never iterated in table order)
+        exposures = self.totals[out.T_EXPOSURES]
+        room = 2 * int(exposures - self._exposures_before) + 16
+        self._exposures_before = exposures
+        people.reserve(room)
+        s.reserve(min(room, free))
         start = s.n
-        (reached, n, posts, answers, replies, departures, departed, pairs_a, pairs_b, c,
-         visited, member_posts, made, answers_by, sharer_rows, exposed, exposed_by,
+        (reached, n, s.ties, posts, answers, replies, departures, departed, c, visited,
+         member_posts, made, answers_by, sharer_rows, exposed, exposed_by,
          report) = dayrules.whole_day(
             s.floats, s.ints, s.bools, s.ties, s.value_ring, people.keys, people.flags,
-            people.count, *self._whole_day_args, start, day.t, day.active,
-            max(p.max_members - self._alive, 0), self.agent_id_counter, self._replies_yesterday,
-            fixed, self.record.pending_row(), bool(self._member_by_uid))
+            people.count, *self._whole_day_args, start, day.t, day.active, free,
+            self.agent_id_counter, self._replies_yesterday, fixed, self.record.pending_row(),
+            bool(self._member_by_uid), invites, pruning_day)
         self.organiser.posts += posts
         self.organiser.answers += answers
         self._replies_yesterday = replies
         if n > start:  # the joiners: their rows are in use, their Mesa ids taken
             k = n - start
-            s.add_rows(k)
+            s.use_rows(k)
             self._alive += k
             self.agent_id_counter += k
             self._agents.extend([None] * k)
             self._pending.extend(range(start, n))
-        if reached == dayrules.DAY_DONE:
-            self.record.keep_row()
+        if reached >= dayrules.EVENING_DONE:  # today's leavers are retired in the arrays
             self._alive -= departures
             if departed is not None:
                 self._forget_agents(departed, counted=True)
-            return reached
+            if reached == dayrules.DAY_DONE:
+                self.record.keep_row()
+                return reached
         # stopped early: what the remaining steps read
         day.c = c
         day.organiser_posts, day.organiser_answers = posts, answers
-        day.attention, day.tie_hours = float(report[3]), float(report[4])
+        (_, day.answer_quota, day.invite_quota, day.attention,
+         day.tie_hours) = report[:5].tolist()
+        day.answer_quota, day.invite_quota = int(day.answer_quota), int(day.invite_quota)
         day.visited, day.member_posts, day.replies_made = visited, member_posts, made
         day.answers_by, day.sharer_rows = answers_by, sharer_rows
         day.exposed, day.exposed_by = exposed, exposed_by
-        if reached == dayrules.RECRUITED:  # the joiners' ties need wider rows
-            s.add_ties(pairs_a, pairs_b)
         return reached
+
+    def _pruning_day(self, day: _Day) -> bool:
+        """Whether the organiser prunes today (step 9)."""
+        p = self.params
+        return day.active and p.pruning and day.t % p.prune_interval == 0
+
+    def _planned_invites(self, day: _Day) -> int:
+        """The invitations the organiser plans its attention for today: on a pruning day the
+        pruned share of the group, replaced in step 9; none on other days."""
+        if self._pruning_day(day):
+            return int(math.floor(self.params.prune_fraction * self._alive))
+        return 0
 
     def _morning(self, day: _Day) -> None:
         """Steps 1-6 in one compiled call (day.morning), in order: problems
@@ -297,9 +322,7 @@ class CommunityModel(mesa.Model):
         (rules.answer_complaints); shares reach outside friends, plus paid exposures
         (rules.draw_sharers, rules.spread_shares, rules.paid_exposures)."""
         p, s = self.params, self.state
-        invites = 0
-        if day.active and p.pruning and day.t % p.prune_interval == 0:
-            invites = int(math.floor(p.prune_fraction * self._alive))
+        invites = self._planned_invites(day)
         slot = day.t % TOPIC_WINDOW
         (day.visited, day.member_posts, day.replies_made, day.answers_by, day.sharer_rows,
          day.exposed, day.exposed_by, report, seen, tone_sum, received, before) = \
@@ -328,17 +351,15 @@ class CommunityModel(mesa.Model):
         people.reserve(day.exposed.size)
         s.reserve(min(day.exposed.size, free))
         start = s.n
-        n, a, b, need = dayrules.recruiting(
+        n, s.ties = dayrules.recruiting(
             s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
             day.sharer_rows, people.keys, people.flags, people.count, self._market_ints,
             self._market_floats, self._market_arrays[2], free, self.agent_id_counter,
-            self._day_parameters, day.c, self.totals, self.rs)
+            self._day_parameters, day.c, self.totals, self.rs)  # (ties widened if need be)
         if n == start:
             return
         k = n - start
-        s.add_rows(k)
-        if need > 0:  # a member needs more tie slots than a row has: widen, then add
-            s.add_ties(a, b)
+        s.use_rows(k)
         self._alive += k
         self.agent_id_counter += k
         self._agents.extend([None] * k)
@@ -359,7 +380,7 @@ class CommunityModel(mesa.Model):
 
     def _interest_replacement(self, day: _Day) -> None:
         p, s = self.params, self.state
-        if not (p.pruning and day.active and day.t % p.prune_interval == 0):
+        if not self._pruning_day(day):
             return
         rows = s.alive_rows()
         pruned = rules.select_pruned(rows, s.value_window[rows], day.t - s.joined_step[rows],

@@ -756,10 +756,44 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
         twice[b] = topic_weights[b]
         twice[bins + b] = topic_weights[b]
     if total > 0 and horner and alive_count < 4 * bins:
-        # a small group: member by member, the coefficients w_{j+m} Q_m as they are needed
+        # a small group: member by member, the coefficients w_{j+m} Q_m as they are needed;
+        # four members at a time (four Horner chains in flight instead of one waiting on
+        # each multiply-add: the same arithmetic, in the same order, for every member)
+        rows = np.empty(alive_count, dtype=np.int64)
+        k = 0
         for i in range(n):
-            if not alive[i]:
-                continue
+            if alive[i]:
+                rows[k] = i
+                k += 1
+        first = 0
+        while first + 4 <= alive_count:
+            i0, i1, i2, i3 = rows[first], rows[first + 1], rows[first + 2], rows[first + 3]
+            j0, j1, j2, j3 = member_bin[i0], member_bin[i1], member_bin[i2], member_bin[i3]
+            e0, e1, e2, e3 = ratio[i0], ratio[i1], ratio[i2], ratio[i3]
+            f0, f1, f2, f3 = 1.0 / e0, 1.0 / e1, 1.0 / e2, 1.0 / e3
+            qh = q[half]
+            p0, p1 = twice[j0 + half] * qh, twice[j1 + half] * qh
+            p2, p3 = twice[j2 + half] * qh, twice[j3 + half] * qh
+            for m in range(half - 1, -1, -1):  # P(E), Horner's rule
+                qm = q[m]
+                p0 = p0 * e0 + twice[j0 + m] * qm
+                p1 = p1 * e1 + twice[j1 + m] * qm
+                p2 = p2 * e2 + twice[j2 + m] * qm
+                p3 = p3 * e3 + twice[j3 + m] * qm
+            d0 = d1 = d2 = d3 = 0.0
+            for m in range(half - 1, 0, -1):   # P'(1/E)
+                qm = q[m]
+                d0 = (d0 + twice[j0 - m + bins] * qm) * f0
+                d1 = (d1 + twice[j1 - m + bins] * qm) * f1
+                d2 = (d2 + twice[j2 - m + bins] * qm) * f2
+                d3 = (d3 + twice[j3 - m + bins] * qm) * f3
+            out[i0] = (organiser_weight * organiser_match[i0] + scale[i0] * (p0 + d0)) / total
+            out[i1] = (organiser_weight * organiser_match[i1] + scale[i1] * (p1 + d1)) / total
+            out[i2] = (organiser_weight * organiser_match[i2] + scale[i2] * (p2 + d2)) / total
+            out[i3] = (organiser_weight * organiser_match[i3] + scale[i3] * (p3 + d3)) / total
+            first += 4
+        for k in range(first, alive_count):  # the last few, one at a time
+            i = rows[k]
             j = member_bin[i]
             e = ratio[i]
             f = 1.0 / e

@@ -143,7 +143,15 @@ class MemberState:
 
     def reserve(self, count: int) -> None:
         """Make room for ``count`` more rows (``n`` unchanged)."""
-        self._grow(self.n + count)
+        if self.n + count > self.capacity:
+            self._grow(self.n + count)
+
+    def use_rows(self, count: int) -> None:
+        """The next ``count`` rows, within the room reserved and filled by a compiled call
+        (``state.admit_members``), are in use."""
+        if self.n + count > self.capacity:
+            raise ValueError(f"{count} rows beyond the reserved room")
+        self.n += count
 
     def add_rows(self, count: int) -> np.ndarray:
         """Reserve ``count`` new rows (all fields at their empty values); return their indices."""
@@ -164,15 +172,7 @@ class MemberState:
             return
         a = np.ascontiguousarray(a, dtype=np.int64)
         b = np.ascontiguousarray(b, dtype=np.int64)
-        need = add_ties_if_room(self.ties, self.ints, self.capacity, a, b)
-        if need > 0:  # a member needs more slots than a row has: widen, then add
-            width = self.ties.shape[1]
-            while width < need:
-                width *= 2
-            wider = np.full((self.capacity, width), -1, dtype=np.int64)
-            wider[:, : self.ties.shape[1]] = self.ties
-            self.ties = wider
-            _add_ties(self.ties, self.ints, a, b)
+        self.ties = add_ties(self.ties, self.ints, a, b)  # rows widened if a member needs it
 
     def drop_ties_of(self, rows: np.ndarray) -> None:
         """Update alive degrees when ``rows`` leave (their tie slots stay, masked by ``alive``)."""
@@ -240,14 +240,20 @@ def _ties_width_needed(ints, capacity, a, b):
 
 
 @njit(cache=True)
-def add_ties_if_room(ties, ints, capacity, a, b):
-    """Add the ties if every row has the slots; else add nothing and return the row width
-    needed."""
-    need = _ties_width_needed(ints, capacity, a, b)
+def add_ties(ties, ints, a, b):
+    """Add the undirected ties ``a[i] -- b[i]`` to the padded rows ``ties``; returns the rows:
+    ``ties`` itself, or a wider copy (the width doubled until it fits) when a row lacks the
+    slots."""
+    need = _ties_width_needed(ints, ties.shape[0], a, b)
     if need > ties.shape[1]:
-        return need
+        width = ties.shape[1]
+        while width < need:
+            width *= 2
+        wider = np.full((ties.shape[0], width), -1, dtype=np.int64)
+        wider[:, : ties.shape[1]] = ties
+        ties = wider
     _add_ties(ties, ints, a, b)
-    return 0
+    return ties
 
 
 @njit(cache=True)
