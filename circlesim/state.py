@@ -250,7 +250,9 @@ def add_ties(ties, ints, a, b):
         while width < need:
             width *= 2
         wider = np.full((ties.shape[0], width), -1, dtype=np.int64)
-        wider[:, : ties.shape[1]] = ties
+        for r in range(ties.shape[0]):  # (a loop: a slice assignment compiles numpy's
+            for slot in range(ties.shape[1]):  # shape-mismatch messages, seconds more)
+                wider[r, slot] = ties[r, slot]
         ties = wider
     _add_ties(ties, ints, a, b)
     return ties
