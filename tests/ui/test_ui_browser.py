@@ -218,13 +218,16 @@ ABOVE_THE_FOLD = [".circlesim-day", ".circlesim-stats", "svg.circlesim-network"]
 
 def in_view(page, selector: str, tries: int = 10) -> bool:
     """Whether the element is entirely inside the viewport. While playing, the drawings are
-    replaced every frame, so a measurement can fall between two frames: try a few times."""
+    replaced every frame: the element is found and measured in one step in the page (a
+    locator's several round trips can each fall on a new frame's element, every time at full
+    speed), and a missing element is looked for again a few times."""
     size = page.viewport_size
     for _ in range(tries):
-        try:
-            box = page.locator(selector).first.bounding_box(timeout=2_000)
-        except Exception:  # replaced while measured
-            box = None
+        box = page.evaluate("""(selector) => {
+            const element = document.querySelector(selector);
+            if (!element) return null;
+            const r = element.getBoundingClientRect();
+            return {x: r.x, y: r.y, width: r.width, height: r.height}; }""", selector)
         if box is not None and box["width"] > 0:
             return (box["x"] >= 0 and box["y"] >= 0
                     and box["x"] + box["width"] <= size["width"] + 0.5
