@@ -274,13 +274,7 @@ class CommunityModel(mesa.Model):
         self.organiser.posts += posts
         self.organiser.answers += answers
         self._replies_yesterday = replies
-        if n > start:  # the joiners: their rows are in use, their Mesa ids taken
-            k = n - start
-            s.use_rows(k)
-            self._alive += k
-            self.agent_id_counter += k
-            self._agents.extend([None] * k)
-            self._pending.extend(range(start, n))
+        self._joined(start, n)
         if reached >= dayrules.EVENING_DONE:  # today's leavers are retired in the arrays
             self._alive -= departures
             if departed is not None:
@@ -356,10 +350,16 @@ class CommunityModel(mesa.Model):
             day.sharer_rows, people.keys, people.flags, people.count, self._market_ints,
             self._market_floats, self._market_arrays[2], free, self.agent_id_counter,
             self._day_parameters, day.c, self.totals, self.rs)  # (ties widened if need be)
-        if n == start:
-            return
+        self._joined(start, n)
+
+    def _joined(self, start: int, n: int) -> None:
+        """Rows ``start ... n - 1``, filled by a compiled call (state.admit_members, Mesa ids
+        from ``agent_id_counter`` on), are today's joiners: in use and counted, their Mesa ids
+        taken; their Mesa agents are created when first looked at."""
         k = n - start
-        s.use_rows(k)
+        if k == 0:
+            return
+        self.state.use_rows(k)
         self._alive += k
         self.agent_id_counter += k
         self._agents.extend([None] * k)
