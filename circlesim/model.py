@@ -61,6 +61,15 @@ class _Day:
         self.tie_hours = 0.0      # organiser hours on tied members today
         self.c = None  # set by the call that takes the day (day.new_counters)
 
+    def take_plan(self, report: np.ndarray) -> None:
+        """The organiser's plan for today from the report of day.morning (day.MORNING): the
+        answer and invitation quotas, the share of tied members attended and their hours."""
+        plan = report.tolist()
+        self.answer_quota = int(plan[dayrules.M_ANSWER_QUOTA])
+        self.invite_quota = int(plan[dayrules.M_INVITE_QUOTA])
+        self.attention = plan[dayrules.M_ATTENTION]
+        self.tie_hours = plan[dayrules.M_TIE_HOURS]
+
 
 def _task_hours(params: Parameters) -> np.ndarray:
     """Hours per unit of the organiser's tasks, in priority order (rules.allocate_attention)."""
@@ -285,9 +294,7 @@ class CommunityModel(mesa.Model):
         # stopped early: what the remaining steps read
         day.c = c
         day.organiser_posts, day.organiser_answers = posts, answers
-        (_, day.answer_quota, day.invite_quota, day.attention,
-         day.tie_hours) = report[:5].tolist()
-        day.answer_quota, day.invite_quota = int(day.answer_quota), int(day.invite_quota)
+        day.take_plan(report)
         day.visited, day.member_posts, day.replies_made = visited, member_posts, made
         day.answers_by, day.sharer_rows = answers_by, sharer_rows
         day.exposed, day.exposed_by = exposed, exposed_by
@@ -325,16 +332,15 @@ class CommunityModel(mesa.Model):
                              self._replies_yesterday, self._market_ints, self._market_floats,
                              *self._market_arrays[:2], *self._audience_args, day.c, self.totals,
                              self._keep_reading, self.rs)
-        (posts, answer_quota, invite_quota, day.attention, day.tie_hours, answers,
-         replies) = report.tolist()
-        day.organiser_posts, day.organiser_answers = int(posts), int(answers)
-        day.answer_quota, day.invite_quota = int(answer_quota), int(invite_quota)
+        day.organiser_posts = int(report[dayrules.M_ORGANISER_POSTS])
+        day.organiser_answers = int(report[dayrules.M_ORGANISER_ANSWERS])
+        day.take_plan(report)
         day.read = rules.ReadResult(seen, tone_sum, day.replies_made, received, 0)
         day.engagement_before = before
         self.organiser.posts += day.organiser_posts
         self.organiser.answers += day.organiser_answers
         self._organiser_ring[slot] = day.organiser_posts
-        self._replies_yesterday = int(replies)
+        self._replies_yesterday = int(report[dayrules.M_REPLIES])
 
     def _recruiting(self, day: _Day) -> None:
         """Exposed outsiders join (rules.recruit), up to the cap (rules.admit_up_to_cap), and
