@@ -389,7 +389,7 @@ def morning(floats, ints, bools, ties, n, t, active, invites, prm, task_hours, t
 
 
 @njit(cache=True, inline="always")
-def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, keys, flags,
+def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows, slots,
                count, market_ints, market_floats, interest, free, next_uid, prm, c, totals, rs):
     """Step 7 in one call: exposed outsiders decide to join (:func:`rules.recruit`); if more
     than ``free`` places are left, a random ``free`` of them get in
@@ -409,7 +409,7 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
     lazy, seed, size, topics = _market_ints(market_ints)
     spread, centre = market_floats[3], market_floats[4]
     joiners, pos, fresh = rules.recruit(
-        exposed, exposed_by, keys, flags, count, lazy, seed, size, topics, spread, centre,
+        exposed, exposed_by, slots, count, lazy, seed, size, topics, spread, centre,
         interest, prm[P_INTEREST_GATING] != 0, prm[P_NICHE_CENTER], prm[P_NICHE_WIDTH],
         prm[P_JOIN_PROBABILITY], rs)
     totals[T_UNIQUE_REACH] += fresh
@@ -444,7 +444,7 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
         a, b, new_recruiters, deepest = admit_members(
             floats, ints, bools, n, people, recruiters, channel, t, prm[P_INITIAL_ENGAGEMENT],
             prm[P_ACTIVITY_SIGMA], prm[P_CENTRE_STRENGTH], int(prm[P_MEMBER_TIES]), lazy, seed,
-            size, topics, spread, centre, interest, keys, flags, count, rs)
+            size, topics, spread, centre, interest, slots, count, rs)
         totals[T_RECRUITERS] += new_recruiters
         totals[T_GENERATIONS] = max(totals[T_GENERATIONS], deepest)
         for q in range(m):
@@ -463,7 +463,7 @@ def recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows
 @njit(cache=True, inline="always")
 def evening(floats, ints, bools, ties, value_ring, n, t, member_posts, replies_made,
             sharer_rows, answers_by, visited, topic_ring, organiser_ring, read_share, prm,
-            keys, flags, count, c, rs):
+            slots, count, c, rs):
     """The value produced today enters the window (``state.record_value``), then step 8
     (:func:`leaving`): who leaves, recorded in the rows and the people table
     (``state.retire_members``). Sets ``c``'s ``C_LEFT`` and ``C_CONTENT_RELEVANCE``.
@@ -480,9 +480,9 @@ def evening(floats, ints, bools, ties, value_ring, n, t, member_posts, replies_m
         int(prm[P_INACTIVE_DAYS]), read_share, prm[P_OVERLOAD_LEAVE_RISK],
         prm[P_IRRELEVANCE_LEAVE_RISK], rs)
     if left.shape[0] > 0:
-        retire_members(ints, bools, ties, left, t, LEFT, keys, flags, count)
+        retire_members(ints, bools, ties, left, t, LEFT, slots, count)
     if inactive.shape[0] > 0:
-        retire_members(ints, bools, ties, inactive, t, INACTIVE, keys, flags, count)
+        retire_members(ints, bools, ties, inactive, t, INACTIVE, slots, count)
     c[C_LEFT] = left.shape[0] + inactive.shape[0]
     c[C_CONTENT_RELEVANCE] = relevance_mean
     return left, inactive
@@ -521,7 +521,7 @@ NOT_STARTED, MORNING_DONE, EVENING_DONE, DAY_DONE = 0, 1, 3, 4
 
 
 @njit(cache=True)
-def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, task_hours,
+def whole_day(floats, ints, bools, ties, value_ring, slots, count, prm, task_hours,
               topic_ring, organiser_ring, market_ints, market_floats, indptr, indices, interest,
               audience_lo, audience_hi, audience_ids, prices, media_left, media_levels,
               media_potential, media_rs, totals, rs, n, t, active, free, next_uid,
@@ -533,7 +533,7 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
     have (after step 6); on a ``pruning_day`` (the organiser plans ``invites`` replacement
     invitations) it stops after step 8.
 
-    The arguments are the state's arrays, the people table (keys, flags, count), then what
+    The arguments are the state's arrays, the people table (slots, count), then what
     does not change during a run (``CommunityModel._whole_day_args``), then the day's numbers.
 
     Returns
@@ -554,15 +554,15 @@ def whole_day(floats, ints, bools, ties, value_ring, keys, flags, count, prm, ta
     replies = int(report[M_REPLIES])
     organiser_ring[slot] = posts
     k = exposed.shape[0]
-    if n + min(k, free) > floats.shape[1] or 2 * (count[0] + k) > keys.shape[0]:
+    if n + min(k, free) > floats.shape[1] or 2 * (count[0] + k) > slots.shape[0]:
         return (MORNING_DONE, n, ties, posts, answers, replies, 0, None, c, visited,
                 member_posts, made, answers_by, sharer_rows, exposed, exposed_by, report)
     n, ties = recruiting(floats, ints, bools, ties, n, t, exposed, exposed_by, sharer_rows,
-                         keys, flags, count, market_ints, market_floats, interest, free,
+                         slots, count, market_ints, market_floats, interest, free,
                          next_uid, prm, c, totals, rs)
     left, inactive = evening(floats, ints, bools, ties, value_ring, n, t, member_posts, made,
                              sharer_rows, answers_by, visited, topic_ring, organiser_ring,
-                             c[C_READ_SHARE], prm, keys, flags, count, c, rs)
+                             c[C_READ_SHARE], prm, slots, count, c, rs)
     departures = left.shape[0] + inactive.shape[0]
     departed = None
     if want_departed and departures > 0:

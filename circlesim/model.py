@@ -276,7 +276,7 @@ class CommunityModel(mesa.Model):
         (reached, n, s.ties, posts, answers, replies, departures, departed, c, visited,
          member_posts, made, answers_by, sharer_rows, exposed, exposed_by,
          report) = dayrules.whole_day(
-            s.floats, s.ints, s.bools, s.ties, s.value_ring, people.keys, people.flags,
+            s.floats, s.ints, s.bools, s.ties, s.value_ring, people.slots,
             people.count, *self._whole_day_args, start, day.t, day.active, free,
             self.agent_id_counter, self._replies_yesterday, fixed, self.record.pending_row(),
             bool(self._member_by_uid), invites, pruning_day)
@@ -353,7 +353,7 @@ class CommunityModel(mesa.Model):
         start = s.n
         n, s.ties = dayrules.recruiting(
             s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
-            day.sharer_rows, people.keys, people.flags, people.count, self._market_ints,
+            day.sharer_rows, people.slots, people.count, self._market_ints,
             self._market_floats, self._market_arrays[2], free, self.agent_id_counter,
             self._day_parameters, day.c, self.totals, self.rs)  # (ties widened if need be)
         self._joined(start, n)
@@ -380,7 +380,7 @@ class CommunityModel(mesa.Model):
             s.floats, s.ints, s.bools, s.ties, s.value_ring, s.n, day.t, day.member_posts,
             day.replies_made, day.sharer_rows, day.answers_by, day.visited, self._topic_ring,
             self._organiser_ring, float(day.c[out.C_READ_SHARE]), self._day_parameters,
-            people.keys, people.flags, people.count, day.c, self.rs)
+            people.slots, people.count, day.c, self.rs)
         self._forget_agents(left)
         self._forget_agents(inactive)
 
@@ -471,7 +471,7 @@ class CommunityModel(mesa.Model):
             s.floats, s.ints, s.bools, start, people.astype(np.int64),
             np.asarray(recruiter, dtype=np.int64), int(channel), day.t, p.initial_engagement,
             p.activity_sigma, p.centre_strength, p.member_ties, *self._interest_args(),
-            people_table.keys, people_table.flags, people_table.count, self.rs)
+            people_table.slots, people_table.count, self.rs)
         self.totals[out.T_RECRUITERS] += new_recruiters
         self.totals[out.T_GENERATIONS] = max(self.totals[out.T_GENERATIONS], deepest)
         self._alive += k
@@ -496,8 +496,8 @@ class CommunityModel(mesa.Model):
         if rows.size == 0:
             return
         s, people_table = self.state, self.people
-        retire_members(s.ints, s.bools, s.ties, rows, day.t, int(reason), people_table.keys,
-                       people_table.flags, people_table.count)
+        retire_members(s.ints, s.bools, s.ties, rows, day.t, int(reason), people_table.slots,
+                       people_table.count)
         self._forget_agents(rows)
 
     def _forget_agents(self, rows: np.ndarray, counted: bool = False) -> None:

@@ -533,7 +533,7 @@ def paid_exposures(budget, cost, lo, hi, ids, rs):
 
 # ---------------------------------------------------------------- 7. recruiting
 @njit(cache=True)
-def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, centre, interest,
+def recruit(exposed, by, slots, count, lazy, seed, size, topics, spread, centre, interest,
             gating, niche_center, niche_width, join_probability, rs):
     """Step 7 — an exposed outsider joins with probability ``j * match(x)`` (S1 §3,
     precision: "directed demand, interpersonal trust"; S1 §4, "one to ten, ten to a hundred").
@@ -545,8 +545,8 @@ def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, c
 
     Updates
     -------
-    keys, flags, count : the table of touched people: every exposed person is marked
-        ``EXPOSED`` (the caller reserved room).
+    slots, count : the table of touched people (``kernels.PeopleTable``): every exposed
+        person is marked ``EXPOSED`` (the caller reserved room).
 
     Returns
     -------
@@ -564,7 +564,7 @@ def recruit(exposed, by, keys, flags, count, lazy, seed, size, topics, spread, c
     fresh = 0
     for q in range(m):
         person = exposed[q]
-        old = table_or(keys, flags, count, person, np.uint8(EXPOSED))
+        old = table_or(slots, count, person, EXPOSED)
         if (old & EXPOSED) == 0:
             fresh += 1
         if (old & (MEMBER | FORMER)) != 0:

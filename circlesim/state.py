@@ -417,7 +417,7 @@ def count_waiting_and_tied(bools, ints, n, t, delay):
 @njit(cache=True)
 def admit_members(floats, ints, bools, start, people, recruiter, channel, t, initial_engagement,
                   activity_sigma, centre_strength, member_ties, lazy, seed, size, topics, spread,
-                  centre, interest_array, keys, flags, count, rs):
+                  centre, interest_array, slots, count, rs):
     """``people`` join on day ``t`` into rows ``start ...`` (already reserved): their draws
     (:func:`rules.new_member_draws`), their rows, the people table, and their ties
     (:func:`rules.pick_homophilous_ties`: to the current members, or among themselves for the
@@ -433,7 +433,7 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
     new_recruiters, deepest = admit_rows(ints, floats, bools, start, people, interest,
                                          recruiter, channel, t, engagement, activity, tie)
     for q in range(k):
-        table_or(keys, flags, count, people[q], np.uint8(MEMBER))
+        table_or(slots, count, people[q], MEMBER)
     rows = np.empty(k, dtype=np.int64)
     for q in range(k):
         rows[q] = start + q
@@ -477,12 +477,12 @@ def admit_members(floats, ints, bools, start, people, recruiter, channel, t, ini
 
 
 @njit(cache=True)
-def retire_members(ints, bools, ties, rows, t, reason, keys, flags, count):
+def retire_members(ints, bools, ties, rows, t, reason, slots, count):
     """Members at ``rows`` leave on day ``t``: their rows, the people table (former members
     do not rejoin) and the alive degrees of their partners."""
     retire_rows(ints, bools, rows, t, reason)
     for r in rows:
         person = ints[PERSON, r]
-        table_or(keys, flags, count, person, np.uint8(FORMER))
-        table_clear(keys, flags, person, np.uint8(MEMBER))
+        table_or(slots, count, person, FORMER)
+        table_clear(slots, person, MEMBER)
     _drop_ties(ties, ints, rows)

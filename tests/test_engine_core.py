@@ -7,6 +7,7 @@ import pytest
 
 from circlesim import CommunityModel, ParameterError, Parameters
 from circlesim import rules
+from circlesim.kernels import EXPOSED, FORMER, MEMBER, PeopleTable
 from circlesim.market import LazyMarket, interest_match
 from circlesim.parameters import PARAMETERS
 from circlesim.state import Channel, LeaveReason
@@ -56,6 +57,29 @@ def test_a_billion_person_market_runs_in_bounded_memory():
     model.run(20)
     assert model.member_count > 0
     assert model.people.nbytes < 10 * 2**20  # sized by the people touched
+
+
+def test_people_table_keeps_each_persons_flags_like_a_dict_as_it_grows():
+    rng = np.random.default_rng(5)
+    table, reference = PeopleTable(), {}
+    # ids across the whole range a market may use (up to 10^9, and far beyond), repeats included
+    people = np.concatenate([rng.integers(0, 10**9, 3000), rng.integers(0, 2**59, 500),
+                             np.array([0, 1, 10**9 - 1, 2**60 - 1])])
+    for bits in (EXPOSED, MEMBER, FORMER):
+        chosen = rng.choice(people, size=2500)
+        table.set(chosen, bits)  # grows from 1,024 slots as it fills
+        for p in chosen.tolist():
+            reference[p] = reference.get(p, 0) | bits
+    cleared = rng.choice(people, size=800)
+    table.clear(cleared, MEMBER)
+    for p in cleared.tolist():
+        if p in reference:
+            reference[p] &= ~MEMBER
+    assert table.count.item() == len(reference)
+    assert 2 * len(reference) <= table.slots.size  # load at most one half
+    never = rng.integers(0, 10**9, 200) * 2 + 10**10  # ids never touched
+    ask = np.concatenate([people, never])
+    assert table.get(ask).tolist() == [reference.get(p, 0) for p in ask.tolist()]
 
 
 def test_two_models_stepping_interleaved_match_models_run_alone():
