@@ -1016,29 +1016,35 @@ def pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties, exclude,
     owner = np.empty(k * take, dtype=np.int64)
     partner = np.empty(k * take, dtype=np.int64)
     cand = np.empty(draw, dtype=np.int64)
-    cand_key = np.empty(draw, dtype=np.float64)
     dist = np.empty(draw, dtype=np.float64)
     m = 0
     for q in range(k):
         for c in range(draw):
             pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
             cand[c] = pool_rows[pick]
-            cand_key[c] = pool_rows[pick]
             d = abs(pool_interest[pick] - new_interest[q]) % 1.0
             dist[c] = min(d, 1.0 - d)
-        order = argsort_stable(cand_key)
+        # a few dozen candidates at most (4 * ties): pairwise checks and repeated minima,
+        # not sorts (with no allocation; the same choice as a stable sort by distance)
         for c in range(draw):
-            i = order[c]
-            if (c > 0 and cand[i] == cand[order[c - 1]]) or cand[i] == exclude[q]:
-                dist[i] = np.inf
-        best = argsort_stable(dist)
-        for c in range(take):
-            i = best[c]
-            if dist[i] == np.inf:
+            if cand[c] == exclude[q]:
+                dist[c] = np.inf
+                continue
+            for earlier in range(c):
+                if cand[earlier] == cand[c]:  # a repeat: the first draw stands for it
+                    dist[c] = np.inf
+                    break
+        for _ in range(take):
+            best = -1
+            for c in range(draw):  # the nearest left; the earliest draw among equals
+                if dist[c] != np.inf and (best < 0 or dist[c] < dist[best]):
+                    best = c
+            if best < 0:
                 break
             owner[m] = q
-            partner[m] = cand[i]
+            partner[m] = cand[best]
             m += 1
+            dist[best] = np.inf
     return owner[:m], partner[:m]
 
 

@@ -4,10 +4,11 @@ import typing
 
 import numpy as np
 import pytest
+from numba import njit
 
 from circlesim import CommunityModel, ParameterError, Parameters
 from circlesim import rules
-from circlesim.kernels import EXPOSED, FORMER, MEMBER, PeopleTable
+from circlesim.kernels import EXPOSED, FORMER, MEMBER, PeopleTable, seed_state, uniform
 from circlesim.market import LazyMarket, interest_match
 from circlesim.parameters import PARAMETERS
 from circlesim.state import Channel, LeaveReason
@@ -150,3 +151,45 @@ def test_mesa_scenario_and_batch_run():
     assert len(results) == 2 * 9  # two parameter points, days 0 to 8
     assert {"members", "Step", "max_members"} <= set(results[0])
     assert all(r["members"] <= r["max_members"] for r in results)
+
+
+@njit
+def _candidates(new_interest, pool_rows, pool_interest, ties, rs):
+    """The candidates ``rules.pick_homophilous_ties`` draws (its first loop, the same stream)
+    and their circular distances, one row per joiner."""
+    draw = min(4 * ties, pool_rows.shape[0])
+    cand = np.empty((new_interest.shape[0], draw), dtype=np.int64)
+    dist = np.empty((new_interest.shape[0], draw))
+    for q in range(new_interest.shape[0]):
+        for c in range(draw):
+            pick = min(int(uniform(rs) * pool_rows.shape[0]), pool_rows.shape[0] - 1)
+            cand[q, c] = pool_rows[pick]
+            d = abs(pool_interest[pick] - new_interest[q]) % 1.0
+            dist[q, c] = min(d, 1.0 - d)
+    return cand, dist
+
+
+@pytest.mark.parametrize("ties,pool", [(4, 500), (3, 7), (8, 20)])
+def test_homophilous_ties_are_the_nearest_distinct_candidates(ties, pool):
+    rng = np.random.default_rng(ties)
+    # interests on a coarse grid, so that equal distances (ties in the order) are common
+    pool_rows = rng.permutation(3 * pool)[:pool]
+    pool_interest = rng.integers(0, 16, pool) / 16
+    new_interest = rng.integers(0, 16, 60) / 16
+    exclude = np.where(rng.random(60) < 0.5, rng.choice(pool_rows, 60), -1)
+    rs = seed_state(np.random.default_rng(9))
+    owner, partner = rules.pick_homophilous_ties(new_interest, pool_rows, pool_interest, ties,
+                                                 exclude, rs.copy())
+    cand, dist = _candidates(new_interest, pool_rows, pool_interest, ties, rs.copy())
+    want_owner, want_partner = [], []
+    for q in range(60):  # the reference: a stable sort by distance of the distinct, allowed
+        seen, keep = set(), []
+        for c, person in enumerate(cand[q].tolist()):
+            if person not in seen and person != exclude[q]:
+                keep.append(c)
+            seen.add(person)
+        nearest = sorted(keep, key=lambda c: dist[q, c])[:ties]  # (sorted is stable)
+        want_owner += [q] * len(nearest)
+        want_partner += cand[q, nearest].tolist()
+    assert owner.tolist() == want_owner
+    assert partner.tolist() == want_partner
