@@ -256,6 +256,20 @@ def _version() -> str:
     return f"circlesim {__version__}"
 
 
+#: Sub-commands that run the model (and so may compile the engine first).
+ENGINE_COMMANDS = ("run", "sweep", "compare", "ui", "validate", "claims", "fit")
+
+
+def _announce_compiling() -> None:
+    """On a cold cache, say why the first run waits (numba compiles the engine once)."""
+    from .kernels import engine_compiled
+
+    if not engine_compiled():
+        print("circlesim: compiling the engine first (once, about a minute on two cores; it is "
+              "cached for later runs; `python -m circlesim.warmup` does it ahead)",
+              file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``circlesim`` command. Returns the exit status.
 
@@ -266,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def command() -> int:
         args = build_parser().parse_args(argv)
+        if args.command in ENGINE_COMMANDS:
+            _announce_compiling()
         return int(args.handler(args) or 0)
 
     return errors.run_guarded(command, "circlesim")

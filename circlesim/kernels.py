@@ -515,3 +515,14 @@ def drop_stale_compiled_code() -> None:
 
 
 drop_stale_compiled_code()
+
+
+def engine_compiled() -> bool:
+    """Whether the compiled day (``day.whole_day``) is in numba's disk cache, so that a run
+    starts in about a second; ``False`` when the next run compiles the engine first (tens of
+    seconds, once: on a fresh install, or after an edit or an upgrade of a compiled module)."""
+    try:
+        cache = Path(table_rehash._cache._cache_path)
+    except AttributeError:  # pragma: no cover - caching off: nothing to announce
+        return True
+    return any(cache.glob("day.whole_day-*.nbi"))

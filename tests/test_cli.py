@@ -90,3 +90,18 @@ def test_params_lists_every_parameter(capsys):
     assert main(["params"]) == 0
     printed = capsys.readouterr().out
     assert all(name in printed for name in PARAMETERS)
+
+
+def test_a_cold_engine_cache_is_announced_before_the_first_run(monkeypatch, capsys):
+    from circlesim import CommunityModel, kernels
+
+    CommunityModel(rng=0).run(1)
+    assert kernels.engine_compiled()  # the compiled day is on disk (numba's file names)
+    assert main(["run", "--steps", "1", "--quiet"]) == 0
+    assert "compiling" not in capsys.readouterr().err
+    monkeypatch.setattr(kernels, "engine_compiled", lambda: False)  # as on a fresh install
+    assert main(["params"]) == 0  # runs no model: says nothing
+    assert "compiling" not in capsys.readouterr().err
+    assert main(["run", "--steps", "1", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("circlesim: compiling the engine first") and err.count("\n") == 1
