@@ -31,6 +31,9 @@ def warm_up() -> float:
          "prune_fraction": 0.2, "seeding_budget": 1.0, "reading_capacity": 2.0,
          "initial_members": 30, "max_members": 30, "market_size": 2000},
         {"market_graph": nx.watts_strogatz_graph(300, 6, 0.1, seed=1), "initial_members": 10},
+        # more paid exposures on day 1 than the room kept from day 0: the day stops after
+        # step 6 for room, and steps 7-8 run as calls of their own
+        {"seeding_budget": 50.0, "initial_members": 10},
     ):
         model = CommunityModel(rng=0, **overrides)
         model.run(3)
