@@ -261,7 +261,7 @@ class CommunityModel(mesa.Model):
             return dayrules.NOT_STARTED
         p, s, people = self.params, self.state, self.people
         pruning_day = self._pruning_day(day)
-        invites = self._planned_invites(day)
+        invites = self._planned_invites(day) if pruning_day else 0
         fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
         free = max(p.max_members - self._alive, 0)
         # room ahead for twice yesterday's exposures, so that the call rarely stops early to
