@@ -229,13 +229,17 @@ class MemberState:
 
 
 @njit(cache=True)
-def _ties_width_needed(ints, capacity, a, b):
-    extra = np.zeros(capacity, dtype=np.int64)
+def _ties_width_needed(ints, a, b):
+    """The slots the busiest row would use after the ties ``a[i] -- b[i]`` (counted in
+    ``TIE_COUNT`` and taken back: no array the size of the group)."""
     need = 0
     for q in range(a.shape[0]):
         for r in (a[q], b[q]):
-            extra[r] += 1
-            need = max(need, ints[TIE_COUNT, r] + extra[r])
+            ints[TIE_COUNT, r] += 1
+            need = max(need, ints[TIE_COUNT, r])
+    for q in range(a.shape[0]):
+        for r in (a[q], b[q]):
+            ints[TIE_COUNT, r] -= 1
     return need
 
 
@@ -244,7 +248,7 @@ def add_ties(ties, ints, a, b):
     """Add the undirected ties ``a[i] -- b[i]`` to the padded rows ``ties``; returns the rows:
     ``ties`` itself, or a wider copy (the width doubled until it fits) when a row lacks the
     slots."""
-    need = _ties_width_needed(ints, ties.shape[0], a, b)
+    need = _ties_width_needed(ints, a, b)
     if need > ties.shape[1]:
         width = ties.shape[1]
         while width < need:

@@ -193,3 +193,25 @@ def test_homophilous_ties_are_the_nearest_distinct_candidates(ties, pool):
         want_partner += cand[q, nearest].tolist()
     assert owner.tolist() == want_owner
     assert partner.tolist() == want_partner
+
+
+def test_tie_rows_widen_when_a_member_needs_more_slots():
+    from circlesim.state import ALIVE_DEGREE, TIE_COUNT, MemberState
+
+    s = MemberState(capacity=64, tie_width=4)
+    s.add_rows(40)
+    rng = np.random.default_rng(2)
+    pairs = {(0, b) for b in range(1, 30)}  # row 0 needs 29 slots: 4 -> 8 -> 16 -> 32
+    while len(pairs) < 120:
+        a, b = sorted(rng.choice(40, 2, replace=False).tolist())
+        pairs.add((a, b))
+    pairs = sorted(pairs)
+    for chunk in (pairs[:50], pairs[50:]):  # in two calls, the second on wider rows
+        s.add_ties(np.array([p[0] for p in chunk]), np.array([p[1] for p in chunk]))
+    assert s.ties.shape[1] == 32
+    for row in range(40):
+        want = sorted([b for a, b in pairs if a == row] + [a for a, b in pairs if b == row])
+        count = s.ints[TIE_COUNT, row]
+        assert sorted(s.ties[row, :count].tolist()) == want  # every tie, in both rows
+        assert (s.ties[row, count:] == -1).all()
+        assert count == s.ints[ALIVE_DEGREE, row] == len(want)
