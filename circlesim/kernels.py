@@ -354,9 +354,9 @@ FORMER = 2   # was a member (people do not rejoin)
 EXPOSED = 4  # reached at least once by a share or a paid exposure
 #: A slot holds ``person << FLAG_BITS | flags`` (or ``EMPTY``): the id and its flags in one
 #: word, so that a lookup touches one cache line, not one in a key array and one in a flag
-#: array (at 10,000 members the table holds about a million people, far beyond the cache:
-#: marking a day's exposures took about three times as long with the flags apart). Person ids
-#: are below 2**60.
+#: array (at 10,000 members the table holds about a million people, far beyond the cache; in
+#: a micro-benchmark of such a table a lookup took about three times as long with the flags
+#: apart). Person ids are below 2**60.
 FLAG_BITS = 3
 _FLAG_MASK = (1 << FLAG_BITS) - 1
 
@@ -416,7 +416,8 @@ class PeopleTable:
 
     An open-addressing hash table over person ids, each slot the id and its flags in one
     ``int64`` (:data:`FLAG_BITS`): its size grows with the people touched, not with the
-    market (16 to 32 bytes per touched person: the load stays between a quarter and a half).
+    market (8 bytes a slot at a load of at most one half: 16 to 32 bytes per touched person
+    once the table has grown).
     """
 
     def __init__(self, capacity: int = 1024):
