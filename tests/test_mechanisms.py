@@ -176,14 +176,20 @@ def test_content_relevance_falls_with_topic_breadth():
 
 @pytest.mark.parametrize("width", [0.001, 0.004, 0.006, 0.02, 0.05, 0.15, 0.3, 1.0, 10.0])
 @pytest.mark.parametrize("n", [60, 400])  # member by member, and grouped by bin
-def test_member_relevance_is_the_direct_sum(width, n):
-    # the compiled rule evaluates the sum by Horner's rule: it must equal the direct sum of
-    # the organiser's and the binned posts' Gaussian relevance over the circle
+@pytest.mark.parametrize("posts_in", ["most bins", "bins 46, 47, 0", "bin 20"])
+def test_member_relevance_is_the_direct_sum(width, n, posts_in):
+    # the compiled rule evaluates the sum by Horner's rule (each chain from the farthest bin
+    # with posts): it must equal the direct sum of the organiser's and the binned posts'
+    # Gaussian relevance over the circle
     rng = np.random.default_rng(7)
     interest = np.concatenate([rng.random(n - 4), [0.0, 1 / 96, 0.5, 0.9999999]])
     alive = rng.random(n) < 0.8
-    weights = rng.poisson(2.0, 48).astype(float)
-    weights[rng.random(48) < 0.3] = 0.0
+    weights = rng.poisson(2.0, 48).astype(float) + 1
+    if posts_in == "most bins":
+        weights[rng.random(48) < 0.3] = 0.0
+    else:  # a small group's recent posts, at the niche (across the wrap) or in one bin
+        weights[np.isin(np.arange(48), [46, 47, 0] if "46" in posts_in else [20],
+                        invert=True)] = 0.0
     topics = (np.arange(48) + 0.5) / 48
     cache = np.zeros((3, n))  # the members' constant factors, computed on first need
     out, mean = rules.member_relevance(interest, alive, n, weights, 3.0, 0.3, width, *cache)
@@ -192,7 +198,11 @@ def test_member_relevance_is_the_direct_sum(width, n):
     assert (again == out).all()  # from the cached factors: the same, bit for bit
     direct = rules.content_relevance(interest, np.append(topics, 0.3), np.append(weights, 3.0),
                                      width)
-    assert np.allclose(out[alive], direct[alive], rtol=1e-11, atol=1e-300)
+    # to the last bits where it matters; in a narrow width's far tail (relevance ~1e-280,
+    # where a factor exp(-m^2 h^2 / 2 s^2) is a subnormal number) only absolutely
+    assert np.allclose(out[alive], direct[alive], rtol=0, atol=1e-14)
+    large = alive & (direct > 1e-100)
+    assert np.allclose(out[large], direct[large], rtol=1e-11, atol=0)
     assert (out[~alive] == 1).all()
     assert mean == pytest.approx(direct[alive].mean(), rel=1e-11)
     empty, mean = rules.member_relevance(interest, alive, n, np.zeros(48), 0.0, 0.3, width,
