@@ -743,7 +743,7 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
     so ``sum_b w_b rel(x, c_b) = A (P(E) + P'(1/E))``, two polynomials with coefficients
     ``w_{j+m} Q_m`` evaluated by Horner's rule: two exponentials and ``B`` multiply-adds per
     member instead of ``B`` exponentials. Every term is positive, so it equals the direct sum
-    to about 1e-15 absolute and 1e-12 relative wherever the relevance is above 1e-100 (widths
+    to within 5e-15 absolute and 1e-12 relative wherever the relevance is above 1e-100 (widths
     0.001 to 10, measured); in the far tail of a narrow width, where a ``Q_m`` is a subnormal
     number, only the absolute error holds (relevance ~1e-280 to about 1e-7 relative). A width
     so narrow that ``E^(B/2)`` could overflow falls back to the direct sum.
