@@ -261,17 +261,14 @@ class CommunityModel(mesa.Model):
             return dayrules.NOT_STARTED
         p, s, people = self.params, self.state, self.people
         pruning_day = self._pruning_day(day)
-        invites = self._planned_invites(day) if pruning_day else 0
+        invites = self._planned_invites(pruning_day)
         fixed = p.daily_fixed_cost if day.t > 0 and day.active else 0.0
-        free = max(p.max_members - self._alive, 0)
         # room ahead for twice yesterday's exposures, so that the call rarely stops early to
         # grow the arrays (growing earlier changes no result: rows and table slots are only
         # looked up, never iterated in table order)
         exposures = self.totals[out.T_EXPOSURES]
-        room = 2 * int(exposures - self._exposures_before) + 16
+        free = self._room_for(2 * int(exposures - self._exposures_before) + 16)
         self._exposures_before = exposures
-        people.reserve(room)
-        s.reserve(min(room, free))
         start = s.n
         (reached, n, s.ties, posts, answers, replies, departures, departed, c, visited,
          member_posts, made, answers_by, sharer_rows, exposed, exposed_by,
@@ -305,12 +302,20 @@ class CommunityModel(mesa.Model):
         p = self.params
         return day.active and p.pruning and day.t % p.prune_interval == 0
 
-    def _planned_invites(self, day: _Day) -> int:
+    def _planned_invites(self, pruning_day: bool) -> int:
         """The invitations the organiser plans its attention for today: on a pruning day the
         pruned share of the group, replaced in step 9; none on other days."""
-        if self._pruning_day(day):
+        if pruning_day:
             return int(math.floor(self.params.prune_fraction * self._alive))
         return 0
+
+    def _room_for(self, exposures: int) -> int:
+        """Room in the people table and the member rows for the joiners ``exposures``
+        exposures can bring, up to the cap; returns the places left under the cap."""
+        free = max(self.params.max_members - self._alive, 0)
+        self.people.reserve(exposures)
+        self.state.reserve(min(exposures, free))
+        return free
 
     def _morning(self, day: _Day) -> None:
         """Steps 1-6 in one compiled call (day.morning), in order: problems
@@ -323,7 +328,7 @@ class CommunityModel(mesa.Model):
         (rules.answer_complaints); shares reach outside friends, plus paid exposures
         (rules.draw_sharers, rules.spread_shares, rules.paid_exposures)."""
         p, s = self.params, self.state
-        invites = self._planned_invites(day)
+        invites = self._planned_invites(self._pruning_day(day))
         slot = day.t % TOPIC_WINDOW
         (day.visited, day.member_posts, day.replies_made, day.answers_by, day.sharer_rows,
          day.exposed, day.exposed_by, report, seen, tone_sum, received, before) = \
@@ -346,10 +351,8 @@ class CommunityModel(mesa.Model):
         """Exposed outsiders join (rules.recruit), up to the cap (rules.admit_up_to_cap), and
         become members (their draws, rows and ties: state.admit_members): one compiled call
         (day.recruiting). Their Mesa agents are created when first looked at."""
-        p, s, people = self.params, self.state, self.people
-        free = max(p.max_members - self._alive, 0)
-        people.reserve(day.exposed.size)
-        s.reserve(min(day.exposed.size, free))
+        s, people = self.state, self.people
+        free = self._room_for(day.exposed.size)
         start = s.n
         n, s.ties = dayrules.recruiting(
             s.floats, s.ints, s.bools, s.ties, start, day.t, day.exposed, day.exposed_by,
