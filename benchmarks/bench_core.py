@@ -279,7 +279,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     payload = {"benchmark": "core", "python": platform.python_version(),
                "machine": platform.machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
-               "repeats": repeats, "rounds": rounds, "summary": summary, "rows": rows, "members_100k": member}
+               "repeats": repeats, "rounds": rounds, "summary": summary, "rows": rows,
+               "members_100k": member}
     (RESULTS / "bench_core.json").write_text(json.dumps(payload, indent=2))
     print(f"written {RESULTS / 'bench_core.json'}")
 
