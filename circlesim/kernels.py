@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
+from numba import config as numba_config
 from numba import njit
 
 __all__ = [
     "uniform", "normal", "poisson", "laplace", "ndtri", "gaussian_match", "circular_distance1",
     "seed_state", "person_key", "EMPTY", "MEMBER", "FORMER", "EXPOSED", "FLAG_BITS",
     "table_get", "table_or", "table_clear", "table_rehash", "PeopleTable", "argsort_stable",
-    "sorted_copy", "sorted_counts",
+    "sorted_copy", "sorted_counts", "power", "cache_dir", "sources_digest", "engine_compiled",
 ]
 
 #: Compiled building blocks called only from other compiled functions: no Python entry point
@@ -39,6 +41,25 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TWO53 = 1.0 / 9007199254740992.0
+
+@helper
+def power(x, n):
+    """``x ** n`` for a float ``x`` and a whole ``n >= 0``, by repeated squaring.
+
+    This is the sequence of multiplications numba compiles for ``float ** int`` (and for
+    ``x ** 2``: ``x * x``), written out so that the rules give the same bits when they run
+    uncompiled (``NUMBA_DISABLE_JIT``, see ``circlesim.warmup``), where ``**`` would call the C
+    library's ``pow`` and differ in the last bit.
+    """
+    if n > 0x10000:  # numba's cutoff, past which it calls pow too
+        return math.pow(x, float(n))
+    r = 1.0
+    while n != 0:
+        if n & 1:
+            r *= x
+        n >>= 1
+        x *= x
+    return r
 
 
 @helper
@@ -78,6 +99,47 @@ def stream_uniform(key, k):
 def stream_uniform_open(key, k):
     """The ``k``-th number :func:`uniform_open` draws from a stream started at ``key``."""
     return (float(_mix(key + np.uint64(k) * _GOLDEN) >> _S11) + 0.5) * _TWO53
+
+
+if numba_config.DISABLE_JIT:
+    # Run as plain Python (``NUMBA_DISABLE_JIT=1``: the uncompiled engine of a first run, see
+    # ``circlesim.warmup``), the streams above are computed on Python integers: arithmetic
+    # modulo 2**64, exact, so the same bits as compiled code, about ten times faster than
+    # numpy's uint64 scalars, which also warn at every wrap. (The other uint64 arithmetic here
+    # wraps the same way, as SplitMix64 means it to: its warnings are silenced.)
+    warnings.filterwarnings("ignore", message="overflow encountered in scalar",
+                            category=RuntimeWarning, module=r"circlesim\.kernels")
+    _MASK64 = (1 << 64) - 1
+    _GOLDEN_INT, _M1_INT, _M2_INT = int(_GOLDEN), int(_M1), int(_M2)
+
+    def _mix_int(z: int) -> int:
+        z = ((z ^ (z >> 30)) * _M1_INT) & _MASK64
+        z = ((z ^ (z >> 27)) * _M2_INT) & _MASK64
+        return z ^ (z >> 31)
+
+    def _next_int(rs) -> int:
+        z = (int(rs[0]) + _GOLDEN_INT) & _MASK64
+        rs[0] = z
+        return _mix_int(z)
+
+    def _mix(z):  # noqa: F811 - the same function, uncompiled
+        return np.uint64(_mix_int(int(z)))
+
+    def next_u64(rs):  # noqa: F811
+        return np.uint64(_next_int(rs))
+
+    def uniform(rs):  # noqa: F811
+        return float(_next_int(rs) >> 11) * _TWO53
+
+    def uniform_open(rs):  # noqa: F811
+        return (float(_next_int(rs) >> 11) + 0.5) * _TWO53
+
+    def stream_uniform(key, k):  # noqa: F811
+        return float(_mix_int((int(key) + int(k) * _GOLDEN_INT) & _MASK64) >> 11) * _TWO53
+
+    def stream_uniform_open(key, k):  # noqa: F811
+        return (float(_mix_int((int(key) + int(k) * _GOLDEN_INT) & _MASK64) >> 11)
+                + 0.5) * _TWO53
 
 
 @helper
@@ -480,6 +542,24 @@ def _table_clear_many(slots, people, bits):
 COMPILED_MODULES = ("kernels", "market", "metrics", "rules", "state", "outputs", "day")
 
 
+def cache_dir() -> Path | None:
+    """The folder where numba keeps circlesim's compiled code (``None`` with caching off, or
+    when the engine runs uncompiled under ``NUMBA_DISABLE_JIT``)."""
+    try:
+        return Path(table_rehash._cache._cache_path)
+    except AttributeError:
+        return None
+
+
+def sources_digest() -> str:
+    """A digest of the source of every compiled module (:data:`COMPILED_MODULES`)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in COMPILED_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
 def drop_stale_compiled_code() -> None:
     """Clear circlesim's cached machine code when any compiled module's source changed.
 
@@ -489,15 +569,10 @@ def drop_stale_compiled_code() -> None:
     beside the cache; on a mismatch circlesim's cache files are removed (compiled again on first
     use). Runs once, on import, before any compiled function is loaded.
     """
-    here = Path(__file__).parent
-    digest = hashlib.sha1()
-    for name in COMPILED_MODULES:
-        digest.update((here / f"{name}.py").read_bytes())
-    want = digest.hexdigest()
-    try:
-        cache = Path(table_rehash._cache._cache_path)  # where numba keeps this package's cache
-    except AttributeError:  # pragma: no cover - caching off
+    cache = cache_dir()
+    if cache is None:  # pragma: no cover - caching off
         return
+    want = sources_digest()
     stamp = cache / "circlesim-sources.sha1"
     try:
         if stamp.read_text() == want:
@@ -522,8 +597,7 @@ def engine_compiled() -> bool:
     """Whether the compiled day (``day.whole_day``) is in numba's disk cache, so that a run
     starts in about a second; ``False`` when the next run compiles the engine first (tens of
     seconds, once: on a fresh install, or after an edit or an upgrade of a compiled module)."""
-    try:
-        cache = Path(table_rehash._cache._cache_path)
-    except AttributeError:  # pragma: no cover - caching off: nothing to announce
+    cache = cache_dir()
+    if cache is None:  # caching off, or running uncompiled: nothing to compile first
         return True
     return any(cache.glob("day.whole_day-*.nbi"))

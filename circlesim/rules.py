@@ -22,7 +22,8 @@ import numpy as np
 from numba import njit
 
 from .kernels import (EXPOSED, FORMER, MEMBER, argsort_stable, binomial, binomial_small,
-                      gaussian_match, helper, normal, poisson, sorted_copy, table_or, uniform)
+                      gaussian_match, helper, normal, poisson, power, sorted_copy, table_or,
+                      uniform)
 from .market import Audience, interest_match, lazy_friend, lazy_friend_count, lazy_interest
 
 __all__ = [
@@ -256,7 +257,8 @@ def engagement_after(e, seen, tone_sum, replies_received, newcomer, contagion, r
         e += (1.0 - (1.0 - contagion) ** seen) * (tone_sum / seen - e)
     if reply_reward > 0 and replies_received != 0:
         rr = min(1.0, reply_reward * (2.0 if newcomer else 1.0))
-        e += (1.0 - (1.0 - rr) ** replies_received) * (1.0 - e)
+        # (a whole count: multiplied out as numba compiles ``float ** int``, kernels.power)
+        e += (1.0 - power(1.0 - rr, replies_received)) * (1.0 - e)
     e *= 1.0 - decay
     return min(max(e, 0.0), 1.0)
 
@@ -662,7 +664,8 @@ def leave_probability(e, complaint_waiting, read_share, relevance, leave_rate,
 
     ``l`` = ``leave_rate``, ``c`` = ``complaint_leave_risk``, ``o`` = ``overload_leave_risk``,
     ``f`` = ``irrelevance_leave_risk`` (references at :func:`draw_leavers`)."""
-    p = 1.0 - (1.0 - leave_rate * (1.0 - e) ** 2) * (
+    d = 1.0 - e  # (squared by multiplying, as numba compiles ``** 2``: see kernels.power)
+    p = 1.0 - (1.0 - leave_rate * (d * d)) * (
         1.0 - complaint_leave_risk * complaint_waiting)
     if overload_leave_risk > 0 and read_share < 1.0:
         p = 1.0 - (1.0 - p) * (1.0 - overload_leave_risk * (1.0 - read_share))
@@ -758,7 +761,8 @@ def member_relevance(interest, alive, n, topic_weights, organiser_weight, niche_
     out = np.empty(n, dtype=np.float64)
     half = bins // 2
     h = 1.0 / bins
-    r2 = (h / width) ** 2
+    r2 = h / width
+    r2 *= r2  # (h / width)^2, multiplied out as numba compiles ``** 2`` (see kernels.power)
     horner = bins % 2 == 0 and half * r2 <= 500.0
     q = np.empty(half + 1, dtype=np.float64)  # Q_m
     for m in range(half + 1):
