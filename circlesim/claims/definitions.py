@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..parameters import PARAMETERS, independent_cascade_overrides
+
+if TYPE_CHECKING:  # (only the annotations name pandas: the command line starts without it)
+    import pandas as pd
 
 __all__ = ["CLAIMS", "SOURCES", "SWITCHES", "Claim", "Outcome", "get_claim", "robust_parameters"]
 
@@ -41,7 +43,7 @@ SWITCHES = {
                "process with media_conversion and media_imitation)",
 }
 
-Measure = Callable[[pd.DataFrame, str], float]
+Measure = Callable[["pd.DataFrame", str], float]
 
 
 @dataclass(frozen=True)

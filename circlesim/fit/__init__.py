@@ -13,14 +13,28 @@ Public API::
 See docs/fitting.md.
 """
 
-from .data import FITTABLE_COLUMNS, DataError, History, history_from_frame, load_history
-from .inference import Posterior, run_abc
-from .predict import Forecast, GoodnessOfFit, forecast, goodness_of_fit, what_if
-from .priors import DEFAULT_RANGES, Prior, make_priors
-from .simulate import Problem, summary_statistics
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DEFAULT_RANGES", "DataError", "FITTABLE_COLUMNS", "Forecast", "GoodnessOfFit", "History",
-    "Posterior", "Prior", "Problem", "forecast", "goodness_of_fit", "history_from_frame",
-    "load_history", "make_priors", "run_abc", "summary_statistics", "what_if",
-]
+from ..lazy import lazy_exports
+
+#: Public name -> the module that defines it (imported on first use: circlesim.lazy).
+_EXPORTS = {
+    **dict.fromkeys(("FITTABLE_COLUMNS", "DataError", "History", "history_from_frame",
+                     "load_history"), ".data"),
+    **dict.fromkeys(("Posterior", "run_abc"), ".inference"),
+    **dict.fromkeys(("Forecast", "GoodnessOfFit", "forecast", "goodness_of_fit", "what_if"),
+                    ".predict"),
+    **dict.fromkeys(("DEFAULT_RANGES", "Prior", "make_priors"), ".priors"),
+    **dict.fromkeys(("Problem", "summary_statistics"), ".simulate"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # what editors and type checkers see
+    from .data import FITTABLE_COLUMNS, DataError, History, history_from_frame, load_history
+    from .inference import Posterior, run_abc
+    from .predict import Forecast, GoodnessOfFit, forecast, goodness_of_fit, what_if
+    from .priors import DEFAULT_RANGES, Prior, make_priors
+    from .simulate import Problem, summary_statistics
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -10,29 +10,29 @@ Public API::
                                            # step, metrics: one row per run and day (0..steps)
 """
 
-from .engine import SweepConflict, SweepResult, run_sweep
-from .executors import DaskExecutor, LocalExecutor, SerialExecutor, make_executor
-from .report import make_report, summary_table
-from .spec import DesignSpec, RunSpec, SpecError, SweepSpec, apply_flags, load_spec, spec_from_text
-from .store import ResultStore, load_results
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DaskExecutor",
-    "DesignSpec",
-    "LocalExecutor",
-    "ResultStore",
-    "RunSpec",
-    "SerialExecutor",
-    "SpecError",
-    "SweepConflict",
-    "SweepResult",
-    "SweepSpec",
-    "apply_flags",
-    "load_results",
-    "load_spec",
-    "make_executor",
-    "make_report",
-    "run_sweep",
-    "spec_from_text",
-    "summary_table",
-]
+from ..lazy import lazy_exports
+
+#: Public name -> the module that defines it (imported on first use: circlesim.lazy).
+_EXPORTS = {
+    **dict.fromkeys(("SweepConflict", "SweepResult", "run_sweep"), ".engine"),
+    **dict.fromkeys(("DaskExecutor", "LocalExecutor", "SerialExecutor", "make_executor"),
+                    ".executors"),
+    **dict.fromkeys(("make_report", "summary_table"), ".report"),
+    **dict.fromkeys(("DesignSpec", "RunSpec", "SpecError", "SweepSpec", "apply_flags",
+                     "load_spec", "spec_from_text"), ".spec"),
+    **dict.fromkeys(("ResultStore", "load_results"), ".store"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # what editors and type checkers see
+    from .engine import SweepConflict, SweepResult, run_sweep
+    from .executors import DaskExecutor, LocalExecutor, SerialExecutor, make_executor
+    from .report import make_report, summary_table
+    from .spec import (DesignSpec, RunSpec, SpecError, SweepSpec, apply_flags, load_spec,
+                       spec_from_text)
+    from .store import ResultStore, load_results
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
