@@ -17,7 +17,8 @@ VirusOnNetwork at 500 nodes (set-up + 180 steps, ``layout=None``); 10,000 member
 cap >= 7M member-steps/s and >= 20x VirusOnNetwork at 2,000 nodes; <= 2 KB per member; a
 100,000-member run works; a baseline with a 10^8-person market under 2 GB peak RSS in about
 the time of a 20,000-person one; the first ``circlesim run`` with an empty numba cache in
-under 10 s.
+under 10 s (its result: the run goes uncompiled while the engine compiles in the background;
+the time until that compile is done is measured too).
 """
 
 from __future__ import annotations
@@ -175,9 +176,13 @@ print(json.dumps({{"members": m.member_count, "bytes": rss() - before}}))
 
 
 def _start_seconds() -> dict:
-    """Cold and warm start of ``circlesim run`` (baseline, 180 days) in a fresh process: cold
-    with an empty numba cache (``NUMBA_CACHE_DIR`` a new temporary folder: everything compiled,
-    as on a fresh clone before ``scripts/setup``'s warm-up), then warm (loaded from that cache)."""
+    """Cold and warm start of ``circlesim run`` (baseline, 180 days) in a fresh process.
+
+    Cold: an empty numba cache (``NUMBA_CACHE_DIR`` a new temporary folder), as on a fresh
+    clone before ``scripts/setup``'s warm-up. The command's wall time is the wait for the first
+    result: the run goes uncompiled while the engine compiles in the background (a detached
+    ``python -m circlesim.warmup``), so the compile is measured apart, from the command's start
+    to the warm-up's stamp. Warm: the same command once the cache is warm."""
     import os
     import resource
     import tempfile
@@ -190,11 +195,16 @@ def _start_seconds() -> dict:
             wall = time.perf_counter()
             subprocess.run([sys.executable, "-m", "circlesim", "run", "--quiet"], env=env,
                            check=True, capture_output=True)
-            wall = time.perf_counter() - wall
+            done = time.perf_counter()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            out[f"{name}_start_wall_s"] = wall
+            out[f"{name}_start_wall_s"] = done - wall
             out[f"{name}_start_cpu_s"] = (after.ru_utime - before.ru_utime
                                           + after.ru_stime - before.ru_stime)
+            if name == "cold":  # the background compile (its CPU is not a child's of ours)
+                subprocess.run([sys.executable, "-c", "import sys; from circlesim.warmup "
+                                "import wait_until_warm; sys.exit(not wait_until_warm(1800))"],
+                               env=env, check=True)
+                out["compile_background_wall_s"] = time.perf_counter() - wall
     return out
 
 
@@ -273,8 +283,9 @@ def main() -> None:
     print(f"memory per member (100k members):     {member['bytes_per_member']:6.0f} B (target <= 2048)")
     print(f"10^8 market: peak RSS {big['peak_rss_bytes'] / 2**20:.0f} MB, "
           f"{big['cpu_s']:.3f} s = {summary['market_1e8_time_vs_20k']:.2f}x a 20k market")
-    print(f"cold start (empty numba cache):       {start['cold_start_wall_s']:6.1f} s wall, "
-          f"{start['cold_start_cpu_s']:.1f} s CPU (target < 10 s); warm start "
+    print(f"cold start (empty numba cache):       {start['cold_start_wall_s']:6.1f} s wall to "
+          f"the first result, run uncompiled (target < 10 s); the compile, in the background, "
+          f"done after {start['compile_background_wall_s']:.1f} s; warm start "
           f"{start['warm_start_wall_s']:.1f} s")
     RESULTS.mkdir(exist_ok=True)
     payload = {"benchmark": "core", "python": platform.python_version(),

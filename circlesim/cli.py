@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import os
+import signal
+import subprocess
 import sys
+import time
 from typing import Any, Sequence
 
 from . import errors
@@ -141,14 +145,21 @@ def summary_lines(model) -> list[str]:
     return [f"{k:<{width}}  {v}" for k, v in rows]
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from .model import CommunityModel
+def _run_inputs(args: argparse.Namespace) -> tuple[int | None, dict[str, Any]]:
+    """The run's outputs, overrides and memory limit checked (one-line errors); returns the
+    limit and the overrides."""
+    from .budget import parse_size
 
     _check_outputs(args)
     overrides = parse_assignments(args.assignments)
-    from .budget import parse_size
-
     limit = None if args.memory_limit is None else parse_size(args.memory_limit)
+    return limit, overrides
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .model import CommunityModel
+
+    limit, overrides = _run_inputs(args)
     model = CommunityModel(scenario=args.scenario, rng=args.seed, memory_limit=limit, **overrides)
     interrupted = False
     bar = None
@@ -173,7 +184,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.members_out:
         write_table(model.members_frame(), args.members_out)
     if interrupted:
-        kept = f"; days 0-{model.steps} written to {args.out}" if args.out else ""
+        last = model.daily_array().shape[0] - 1  # the last whole day (not the one cut short)
+        kept = f"; days 0-{last} written to {args.out}" if args.out else ""
         print(f"circlesim run: interrupted on day {model.steps}{kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if not args.quiet:
@@ -270,6 +282,100 @@ def _announce_compiling() -> None:
               file=sys.stderr)
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _compile_in_background() -> bool:
+    """Whether a run should go uncompiled while the engine compiles in the background: the
+    compiled day is not on disk yet (a fresh install, or an edit of a compiled module) and
+    there is a second core for the compiler."""
+    from .kernels import engine_compiled
+
+    return not engine_compiled() and _cpus() >= 2
+
+
+def _end_with_parent() -> None:
+    """In a child process, before it starts: end it (SIGTERM) when its parent ends, so that an
+    uncompiled run never outlives the command that started it (Linux's PR_SET_PDEATHSIG;
+    elsewhere the child finishes its run)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
+    """``circlesim run`` on a cold cache, without waiting for numba (about a minute).
+
+    The engine compiles in the background (:func:`circlesim.warmup.start_in_background`,
+    detached: it goes on after this command) while a child process runs the same command with
+    the same rules uncompiled (``NUMBA_DISABLE_JIT=1``: the same Python code and arithmetic, so
+    the same results, a few hundred times slower per member-day). Whichever is first wins: the
+    child's result (its progress shows as it goes, its summary is printed when it is done), or,
+    once the compiled day is on disk, the run started again here, compiled (the child is
+    stopped, so a long run never takes much longer than the compile plus the compiled run).
+    """
+    from . import warmup
+    from .kernels import engine_compiled
+    from .parameters import check_parameters
+
+    limit, overrides = _run_inputs(args)  # a typo is one line, and starts nothing
+    check_parameters(args.scenario, limit, **overrides)
+    print("circlesim: the engine is not compiled yet; it compiles in the background (once, "
+          "about a minute on two cores) while this run goes uncompiled: the same results, "
+          "slower", file=sys.stderr)
+    warmup.start_in_background()
+    child = subprocess.Popen([sys.executable, "-m", "circlesim", *argv],
+                             env={**os.environ, "NUMBA_DISABLE_JIT": "1"},
+                             stdout=subprocess.PIPE, text=True,
+                             preexec_fn=_end_with_parent if os.name == "posix" else None)
+    # Ctrl-C at a terminal reaches the child too (one process group): it keeps the days it
+    # ran, says so and ends; this process only waits for it (and passes the signal on after 5 s,
+    # in case only this process was signalled)
+    interrupted: list[float] = []
+    compiled_first = False
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(time.monotonic()))
+    except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+        previous = None
+    try:
+        while True:
+            try:
+                out, _ = child.communicate(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if interrupted:
+                if interrupted[0] != math.inf and time.monotonic() - interrupted[0] > 5.0:
+                    child.send_signal(signal.SIGINT)
+                    interrupted[0] = math.inf  # passed on once
+            elif engine_compiled():
+                child.kill()
+                child.communicate()
+                compiled_first = True
+                break
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if compiled_first:
+        clear = "\r\033[K" if sys.stderr.isatty() else ""  # the child's progress bar
+        print(f"{clear}circlesim: the engine is compiled; the run starts again, compiled",
+              file=sys.stderr)
+        return _cmd_run(args)
+    if child.returncode < 0:  # ended by a signal before it could say anything
+        print(f"circlesim: error: the run ended by signal {-child.returncode}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    return child.returncode
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``circlesim`` command. Returns the exit status.
 
@@ -280,6 +386,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def command() -> int:
         args = build_parser().parse_args(argv)
+        if args.command == "run" and _compile_in_background():
+            return _run_while_compiling(sys.argv[1:] if argv is None else list(argv), args)
         if args.command in ENGINE_COMMANDS:
             _announce_compiling()
         return int(args.handler(args) or 0)

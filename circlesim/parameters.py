@@ -23,6 +23,7 @@ __all__ = [
     "ParamSpec",
     "ParameterError",
     "Parameters",
+    "check_parameters",
     "independent_cascade_overrides",
     "parse_value",
 ]
@@ -708,6 +709,34 @@ def parse_value(name: str, text: str) -> Any:
     except ValueError:
         raise bad from None
     return spec.validate(number, shown=raw)
+
+
+def check_parameters(scenario: Any = "baseline", memory_limit: int | None = None,
+                     **parameters: Any) -> Parameters:
+    """The parameters ``CommunityModel(scenario, memory_limit=..., **parameters)`` runs with,
+    checked as the model checks them (each value and range, their combinations, the memory
+    budget) without building anything (for a preset name or file, without importing Mesa).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown key, a bad value or combination, or a parameter set over the memory
+        budget (:class:`circlesim.budget.MemoryBudgetError`); ``ScenarioError`` for a bad
+        scenario file.
+    """
+    from .budget import check_memory
+
+    if isinstance(scenario, (str, os.PathLike)):
+        from .scenarios import load_scenario
+
+        base = dict(load_scenario(scenario).parameters)
+    else:  # a Mesa Scenario, or None
+        from .interop import resolve_scenario
+
+        base = resolve_scenario(scenario, None)[1]
+    params = Parameters.from_mapping({**base, **parameters})
+    check_memory(params, memory_limit)
+    return params
 
 
 def independent_cascade_overrides(p: float) -> dict[str, Any]:

@@ -6,12 +6,36 @@ only the very first run on a machine pays for compiling them (tens of seconds on
 a few tiny models that reach every compiled path: the baseline, a day with pruning, paid
 seeding and overload, and a loaded friendship graph. Once the cache is warm it takes about a
 second.
+
+One warm-up compiles at a time: it holds a lock file in numba's cache folder while it runs
+(``--if-idle`` leaves at once when another one holds it), and leaves a stamp there when it
+is done (:func:`is_warm`). :func:`start_in_background` starts one detached from the caller:
+``circlesim run`` does so on a cold cache and meanwhile runs the same rules uncompiled
+(numba's ``NUMBA_DISABLE_JIT``: the same Python code, the same arithmetic, the same results,
+only slower), so a first run does not wait for the compiler.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import os
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock, warm-ups may overlap (harmless)
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["warm_up", "is_warm", "start_in_background", "wait_until_warm", "main"]
+
+LOCK_FILE = "circlesim-warmup.lock"
+STAMP_FILE = "circlesim-warm.sha1"
+LOG_FILE = "circlesim-warmup.log"
 
 
 def warm_up() -> float:
@@ -49,9 +73,86 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
-def main() -> int:
-    seconds = warm_up()
-    print(f"circlesim: engine compiled and cached ({seconds:.1f} s)", file=sys.stderr)
+def _cache_dir() -> Path | None:
+    from .kernels import cache_dir
+
+    return cache_dir()
+
+
+def is_warm() -> bool:
+    """Whether a warm-up finished for the current sources (its stamp holds their digest)."""
+    from .kernels import sources_digest
+
+    cache = _cache_dir()
+    if cache is None:  # caching off or running uncompiled: nothing to warm
+        return True
+    try:
+        return (cache / STAMP_FILE).read_text() == sources_digest()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _lock(block: bool) -> Iterator[bool]:
+    """Hold the warm-up lock while inside; yields whether it was taken (always, if ``block``)."""
+    cache = _cache_dir()
+    if cache is None or fcntl is None:
+        yield True
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / LOCK_FILE, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start_in_background() -> subprocess.Popen | None:
+    """Start ``python -m circlesim.warmup --if-idle`` detached from this process (its own
+    session: it goes on if the caller ends or is interrupted), its output appended to a log in
+    the cache folder; ``None`` when there is no disk cache to warm."""
+    cache = _cache_dir()
+    if cache is None:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / LOG_FILE, "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "circlesim.warmup", "--if-idle"],
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True, close_fds=True)
+
+
+def wait_until_warm(timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for a warm-up (running, e.g. in the background) to
+    finish; return :func:`is_warm`."""
+    deadline = time.monotonic() + timeout
+    while not is_warm() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return is_warm()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m circlesim.warmup",
+                                     description="Compile circlesim's engine once, ahead.")
+    parser.add_argument("--if-idle", action="store_true",
+                        help="leave at once if another warm-up is running")
+    args = parser.parse_args(argv)
+    with _lock(block=not args.if_idle) as taken:
+        if not taken:
+            return 0
+        seconds = warm_up()
+        cache = _cache_dir()
+        if cache is not None:
+            from .kernels import sources_digest
+
+            with contextlib.suppress(OSError):
+                (cache / STAMP_FILE).write_text(sources_digest())
+    print(f"circlesim: engine compiled and cached ({seconds:.1f} s; pid {os.getpid()})",
+          file=sys.stderr)
     return 0
 
 

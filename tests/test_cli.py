@@ -93,15 +93,82 @@ def test_params_lists_every_parameter(capsys):
 
 
 def test_a_cold_engine_cache_is_announced_before_the_first_run(monkeypatch, capsys):
-    from circlesim import CommunityModel, kernels
+    from circlesim import CommunityModel, cli, kernels
 
     CommunityModel(rng=0).run(1)
     assert kernels.engine_compiled()  # the compiled day is on disk (numba's file names)
     assert main(["run", "--steps", "1", "--quiet"]) == 0
     assert "compiling" not in capsys.readouterr().err
     monkeypatch.setattr(kernels, "engine_compiled", lambda: False)  # as on a fresh install
+    monkeypatch.setattr(cli, "_cpus", lambda: 1)  # no second core to compile in the background
     assert main(["params"]) == 0  # runs no model: says nothing
     assert "compiling" not in capsys.readouterr().err
     assert main(["run", "--steps", "1", "--quiet"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("circlesim: compiling the engine first") and err.count("\n") == 1
+
+
+def _cold_cache(monkeypatch, compiled_after=None):
+    """As on a fresh install with two cores: the compiled day is not on disk (until
+    ``compiled_after`` seconds from now, as if a background compile finished then); the
+    background warm-up is only recorded, not started."""
+    import time
+
+    from circlesim import cli, kernels, warmup
+
+    started = []
+    since = time.monotonic()
+    monkeypatch.setattr(warmup, "start_in_background", lambda: started.append(True))
+    monkeypatch.setattr(kernels, "engine_compiled", lambda: compiled_after is not None
+                        and time.monotonic() - since > compiled_after)
+    monkeypatch.setattr(cli, "_cpus", lambda: 2)
+    return started
+
+
+def _compiled_csv(path, steps, **overrides):
+    from circlesim import CommunityModel
+    from circlesim.cli import write_table
+
+    model = CommunityModel("baseline", rng=0, **overrides)
+    model.run(steps)
+    write_table(model.to_frame(), str(path))
+    return path.read_bytes()
+
+
+def test_on_a_cold_cache_the_first_run_goes_uncompiled_while_the_engine_compiles(
+        monkeypatch, capfd, tmp_path):
+    started = _cold_cache(monkeypatch)
+    out = tmp_path / "uncompiled.csv"
+    assert main(["run", "--steps", "40", "--out", str(out)]) == 0
+    printed = capfd.readouterr()
+    assert started == [True]  # the compile went to the background
+    assert printed.err.startswith("circlesim: the engine is not compiled yet; it compiles in "
+                                  "the background")
+    assert "members now (peak)" in printed.out  # the child's summary, passed on
+    assert out.read_bytes() == _compiled_csv(tmp_path / "compiled.csv", 40)  # same bits
+
+
+def test_a_long_first_run_starts_again_compiled_once_the_engine_is(monkeypatch, capfd,
+                                                                   tmp_path):
+    _cold_cache(monkeypatch, compiled_after=1.0)
+    out = tmp_path / "run.csv"
+    # uncompiled, 2,000 days of a capped group would take minutes; compiled, well under one
+    args = ["run", "--steps", "2000", "--quiet", "--out", str(out), "--set", "max_members=150"]
+    assert main(args) == 0
+    err = capfd.readouterr().err
+    assert "the engine is compiled; the run starts again, compiled" in err
+    assert out.read_bytes() == _compiled_csv(tmp_path / "compiled.csv", 2000, max_members=150)
+
+
+def test_on_a_cold_cache_bad_input_is_one_line_and_starts_nothing(monkeypatch, capfd,
+                                                                  tmp_path):
+    started = _cold_cache(monkeypatch)
+    assert main(["run", "--set", "market_size=-5"]) == 2
+    assert main(["run", "--set", "seeding_budget=1e9", "--set",
+                 "cost_per_seeded_exposure=0.0001", "--memory-limit", "1G"]) == 2
+    assert main(["run", "--out", str(tmp_path / "no" / "such" / "folder.csv")]) == 2
+    err = capfd.readouterr().err
+    assert started == [] and len(err.strip().splitlines()) == 3, err
+    assert "Traceback" not in err
+
+

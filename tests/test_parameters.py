@@ -84,3 +84,16 @@ def test_parameters_are_immutable_and_replace_validates():
 
 def test_independent_cascade_overrides_are_valid():
     Parameters.from_mapping(independent_cascade_overrides(0.2))
+
+
+def test_check_parameters_checks_as_the_model_does_without_building_it():
+    from circlesim import CommunityModel, check_parameters
+    from circlesim.budget import MemoryBudgetError
+
+    checked = check_parameters("strong-centre", organiser_posts=6.0)
+    assert checked == CommunityModel("strong-centre", rng=0, organiser_posts=6.0).params
+    with pytest.raises(ParameterError, match="market_size"):
+        check_parameters("baseline", market_size=-5)
+    with pytest.raises(MemoryBudgetError, match="seeding_budget"):
+        check_parameters("baseline", memory_limit=2**30, seeding_budget=1e9,
+                         cost_per_seeded_exposure=0.0001)
