@@ -327,10 +327,13 @@ def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
 
     limit, overrides = _run_inputs(args)  # a typo is one line, and starts nothing
     check_parameters(args.scenario, limit, **overrides)
+    compiler = warmup.start_in_background()
+    if compiler is None:  # no disk cache to compile into: compile here, as other commands do
+        _announce_compiling()
+        return _cmd_run(args)
     print("circlesim: the engine is not compiled yet; it compiles in the background (once, "
           "about a minute on two cores) while this run goes uncompiled: the same results, "
           "slower", file=sys.stderr)
-    warmup.start_in_background()
     child = subprocess.Popen([sys.executable, "-m", "circlesim", *argv],
                              env={**os.environ, "NUMBA_DISABLE_JIT": "1"},
                              stdout=subprocess.PIPE, text=True,
@@ -355,7 +358,9 @@ def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
                 if interrupted[0] != math.inf and time.monotonic() - interrupted[0] > 5.0:
                     child.send_signal(signal.SIGINT)
                     interrupted[0] = math.inf  # passed on once
-            elif engine_compiled():
+            elif engine_compiled() or compiler.poll() not in (None, 0):
+                # compiled; or the compile failed (a crash, out of memory): then compile here
+                # rather than go on uncompiled for as long as the run takes
                 child.kill()
                 child.communicate()
                 compiled_first = True
@@ -365,8 +370,13 @@ def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
             signal.signal(signal.SIGINT, previous)
     if compiled_first:
         clear = "\r\033[K" if sys.stderr.isatty() else ""  # the child's progress bar
-        print(f"{clear}circlesim: the engine is compiled; the run starts again, compiled",
-              file=sys.stderr)
+        if engine_compiled():
+            print(f"{clear}circlesim: the engine is compiled; the run starts again, compiled",
+                  file=sys.stderr)
+        else:
+            print(f"{clear}circlesim: the background compile failed (its log: "
+                  f"{warmup.log_path()}); compiling here, then the run starts again",
+                  file=sys.stderr)
         return _cmd_run(args)
     if child.returncode < 0:  # ended by a signal before it could say anything
         print(f"circlesim: error: the run ended by signal {-child.returncode}", file=sys.stderr)

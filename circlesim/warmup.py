@@ -31,7 +31,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: no lock, warm-ups may overlap (harmless)
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["warm_up", "is_warm", "start_in_background", "wait_until_warm", "main"]
+__all__ = ["warm_up", "is_warm", "start_in_background", "wait_until_warm", "log_path", "main"]
 
 LOCK_FILE = "circlesim-warmup.lock"
 STAMP_FILE = "circlesim-warm.sha1"
@@ -114,16 +114,26 @@ def _lock(block: bool) -> Iterator[bool]:
 
 def start_in_background() -> subprocess.Popen | None:
     """Start ``python -m circlesim.warmup --if-idle`` detached from this process (its own
-    session: it goes on if the caller ends or is interrupted), its output appended to a log in
-    the cache folder; ``None`` when there is no disk cache to warm."""
-    cache = _cache_dir()
-    if cache is None:
+    session: it goes on if the caller ends or is interrupted), its output appended to
+    :func:`log_path`; ``None`` when there is no disk cache to warm or it cannot be written
+    (then only a compile in the process that runs the model helps)."""
+    log = log_path()
+    if log is None:
         return None
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / LOG_FILE, "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "circlesim.warmup", "--if-idle"],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True, close_fds=True)
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "ab") as out:
+            return subprocess.Popen([sys.executable, "-m", "circlesim.warmup", "--if-idle"],
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                    start_new_session=True, close_fds=True)
+    except OSError:
+        return None
+
+
+def log_path() -> Path | None:
+    """Where background warm-ups write what they say (in numba's cache folder)."""
+    cache = _cache_dir()
+    return None if cache is None else cache / LOG_FILE
 
 
 def wait_until_warm(timeout: float) -> bool:

@@ -108,17 +108,28 @@ def test_a_cold_engine_cache_is_announced_before_the_first_run(monkeypatch, caps
     assert err.startswith("circlesim: compiling the engine first") and err.count("\n") == 1
 
 
-def _cold_cache(monkeypatch, compiled_after=None):
+class _Compiler:
+    """Stands for the background warm-up's process: running, or ended with ``status``."""
+
+    def __init__(self, status=None):
+        self.status = status
+
+    def poll(self):
+        return self.status
+
+
+def _cold_cache(monkeypatch, compiled_after=None, compiler=_Compiler()):
     """As on a fresh install with two cores: the compiled day is not on disk (until
     ``compiled_after`` seconds from now, as if a background compile finished then); the
-    background warm-up is only recorded, not started."""
+    background warm-up is only recorded (``compiler`` stands for it), not started."""
     import time
 
     from circlesim import cli, kernels, warmup
 
     started = []
     since = time.monotonic()
-    monkeypatch.setattr(warmup, "start_in_background", lambda: started.append(True))
+    monkeypatch.setattr(warmup, "start_in_background",
+                        lambda: started.append(True) or compiler)
     monkeypatch.setattr(kernels, "engine_compiled", lambda: compiled_after is not None
                         and time.monotonic() - since > compiled_after)
     monkeypatch.setattr(cli, "_cpus", lambda: 2)
@@ -158,6 +169,19 @@ def test_a_long_first_run_starts_again_compiled_once_the_engine_is(monkeypatch, 
     err = capfd.readouterr().err
     assert "the engine is compiled; the run starts again, compiled" in err
     assert out.read_bytes() == _compiled_csv(tmp_path / "compiled.csv", 2000, max_members=150)
+
+
+@pytest.mark.parametrize("compiler, says", [
+    (None, "circlesim: compiling the engine first"),  # no cache folder it can write to
+    (_Compiler(status=1), "the background compile failed"),  # it crashed
+])
+def test_without_a_background_compile_the_run_compiles_here(monkeypatch, capfd, tmp_path,
+                                                             compiler, says):
+    _cold_cache(monkeypatch, compiler=compiler)
+    out = tmp_path / "run.csv"
+    assert main(["run", "--steps", "30", "--quiet", "--out", str(out)]) == 0
+    assert says in capfd.readouterr().err
+    assert out.read_bytes() == _compiled_csv(tmp_path / "compiled.csv", 30)
 
 
 def test_on_a_cold_cache_bad_input_is_one_line_and_starts_nothing(monkeypatch, capfd,
