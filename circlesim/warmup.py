@@ -99,8 +99,13 @@ def _lock(block: bool) -> Iterator[bool]:
     if cache is None or fcntl is None:
         yield True
         return
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / LOCK_FILE, "a") as handle:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle = open(cache / LOCK_FILE, "a")
+    except OSError:  # a cache folder it cannot write: no lock (numba compiles in memory)
+        yield True
+        return
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
         except BlockingIOError:

@@ -75,3 +75,51 @@ def test_a_first_run_goes_uncompiled_and_after_the_warm_up_nothing_compiles(tmp_
                             env=env, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("compiled after the warm-up: []"), result.stdout
+
+
+@pytest.fixture
+def cache_in(monkeypatch, tmp_path):
+    from circlesim import warmup
+
+    monkeypatch.setattr(warmup, "_cache_dir", lambda: tmp_path)
+    return tmp_path
+
+
+def test_one_warm_up_at_a_time_and_an_idle_check_leaves_at_once(cache_in, monkeypatch):
+    from circlesim import warmup
+
+    def compile_again():
+        raise AssertionError("a second warm-up compiled while the first held the lock")
+
+    with warmup._lock(block=False) as first:
+        assert first
+        with warmup._lock(block=False) as second:
+            assert not second
+        monkeypatch.setattr(warmup, "warm_up", compile_again)
+        assert warmup.main(["--if-idle"]) == 0  # another one runs: leave it to it
+    assert not warmup.is_warm()  # nothing finished: no stamp
+
+
+def test_the_stamp_says_warm_only_for_the_current_sources(cache_in, monkeypatch):
+    from circlesim import warmup
+    from circlesim.kernels import sources_digest
+
+    monkeypatch.setattr(warmup, "warm_up", lambda: 0.0)
+    assert not warmup.is_warm()
+    assert warmup.main([]) == 0
+    assert warmup.is_warm() and warmup.wait_until_warm(0.0)
+    (cache_in / warmup.STAMP_FILE).write_text("0" * len(sources_digest()))  # edited sources
+    assert not warmup.is_warm() and not warmup.wait_until_warm(0.3)
+
+
+def test_a_cache_folder_it_cannot_write_is_no_error(monkeypatch, tmp_path):
+    from circlesim import warmup
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setattr(warmup, "_cache_dir", lambda: blocked / "cache")  # under a file
+    monkeypatch.setattr(warmup, "warm_up", lambda: 0.0)
+    with warmup._lock(block=True) as taken:
+        assert taken  # no lock, no error
+    assert warmup.start_in_background() is None  # nothing to compile into
+    assert warmup.main([]) == 0
