@@ -104,44 +104,25 @@ def stream_uniform_open(key, k):
 
 if numba_config.DISABLE_JIT:
     # Run as plain Python (``NUMBA_DISABLE_JIT=1``: the uncompiled engine of a first run, see
-    # ``circlesim.warmup``), the streams above are computed on Python integers: arithmetic
-    # modulo 2**64, exact, so the same bits as compiled code, and several times faster than
+    # ``circlesim.warmup``), the stream's mixing and stepping are computed on Python integers:
+    # arithmetic modulo 2**64, exact, so the same bits as compiled code, and faster than
     # numpy's uint64 scalars, which also warn at every wrap (an uncompiled baseline run took
-    # 3.9 s with them, 1.8 s now). The other uint64 arithmetic here wraps the same way, as
+    # 3.9 s with them, 1.5-1.7 s now). The other uint64 arithmetic here wraps the same way, as
     # SplitMix64 means it to: its warnings are silenced.
     warnings.filterwarnings("ignore", message="overflow encountered in scalar",
                             category=RuntimeWarning, module=r"circlesim\.kernels")
     _MASK64 = (1 << 64) - 1
     _GOLDEN_INT, _M1_INT, _M2_INT = int(_GOLDEN), int(_M1), int(_M2)
 
-    def _mix_int(z: int) -> int:
+    def _mix(z):  # noqa: F811 - the same function, uncompiled
+        z = int(z)
         z = ((z ^ (z >> 30)) * _M1_INT) & _MASK64
         z = ((z ^ (z >> 27)) * _M2_INT) & _MASK64
-        return z ^ (z >> 31)
-
-    def _next_int(rs) -> int:
-        z = (int(rs[0]) + _GOLDEN_INT) & _MASK64
-        rs[0] = z
-        return _mix_int(z)
-
-    def _mix(z):  # noqa: F811 - the same function, uncompiled
-        return np.uint64(_mix_int(int(z)))
+        return np.uint64(z ^ (z >> 31))
 
     def next_u64(rs):  # noqa: F811
-        return np.uint64(_next_int(rs))
-
-    def uniform(rs):  # noqa: F811
-        return float(_next_int(rs) >> 11) * _TWO53
-
-    def uniform_open(rs):  # noqa: F811
-        return (float(_next_int(rs) >> 11) + 0.5) * _TWO53
-
-    def stream_uniform(key, k):  # noqa: F811
-        return float(_mix_int((int(key) + int(k) * _GOLDEN_INT) & _MASK64) >> 11) * _TWO53
-
-    def stream_uniform_open(key, k):  # noqa: F811
-        return (float(_mix_int((int(key) + int(k) * _GOLDEN_INT) & _MASK64) >> 11)
-                + 0.5) * _TWO53
+        rs[0] = (int(rs[0]) + _GOLDEN_INT) & _MASK64
+        return _mix(rs[0])
 
 
 @helper
