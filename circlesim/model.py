@@ -27,7 +27,7 @@ from . import outputs as out
 from .outputs import (ENGAGED, NICHE_MATCH, OUTPUT_COLUMNS, TOPIC_WINDOW,
                       DailyRecord, DailyTable, members_frame, network_view,
                       recruitment_tree)
-from .parameters import ParameterError, Parameters
+from .parameters import ParameterError, Parameters, check_parameters
 from .state import Channel, LeaveReason, MemberState, admit_members, retire_members
 
 __all__ = ["CommunityModel", "OUTPUT_COLUMNS", "ENGAGED", "NICHE_MATCH"]
@@ -120,12 +120,10 @@ class CommunityModel(mesa.Model):
 
     def __init__(self, scenario: Any = "baseline", rng: Any = None,
                  memory_limit: int | None = None, **parameters: Any):
-        from .budget import check_memory
         from .interop import resolve_scenario
 
         name, base, mesa_scenario, rng = resolve_scenario(scenario, rng)
-        params = Parameters.from_mapping({**base, **parameters})
-        check_memory(params, memory_limit)
+        params = check_parameters(None, memory_limit, **{**base, **parameters})
         super().__init__(rng=rng, scenario=mesa_scenario)
         self.scenario_name = name
         self.params = params

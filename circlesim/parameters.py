@@ -715,7 +715,8 @@ def check_parameters(scenario: Any = "baseline", memory_limit: int | None = None
                      **parameters: Any) -> Parameters:
     """The parameters ``CommunityModel(scenario, memory_limit=..., **parameters)`` runs with,
     checked as the model checks them (each value and range, their combinations, the memory
-    budget) without building anything (for a preset name or file, without importing Mesa).
+    budget: the model calls this) without building anything (for a preset name or file, or
+    ``None`` for no preset, without importing Mesa).
 
     Raises
     ------
@@ -726,11 +727,13 @@ def check_parameters(scenario: Any = "baseline", memory_limit: int | None = None
     """
     from .budget import check_memory
 
-    if isinstance(scenario, (str, os.PathLike)):
+    if scenario is None:  # no preset: the defaults
+        base: dict[str, Any] = {}
+    elif isinstance(scenario, (str, os.PathLike)):
         from .scenarios import load_scenario
 
         base = dict(load_scenario(scenario).parameters)
-    else:  # a Mesa Scenario, or None
+    else:  # a Mesa Scenario
         from .interop import resolve_scenario
 
         base = resolve_scenario(scenario, None)[1]
