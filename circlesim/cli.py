@@ -341,8 +341,8 @@ def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
     # Ctrl-C at a terminal reaches the child too (one process group): it keeps the days it
     # ran, says so and ends; this process only waits for it (and passes the signal on after 5 s,
     # in case only this process was signalled)
-    interrupted: list[float] = []
-    compiled_first = False
+    interrupted: list[float] = []  # when this process got Ctrl-C
+    forwarded = compiled_first = False
     try:
         previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(time.monotonic()))
     except ValueError:  # not the main thread: Ctrl-C is not ours to handle
@@ -355,9 +355,9 @@ def _run_while_compiling(argv: Sequence[str], args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 pass
             if interrupted:
-                if interrupted[0] != math.inf and time.monotonic() - interrupted[0] > 5.0:
+                if not forwarded and time.monotonic() - interrupted[0] > 5.0:
                     child.send_signal(signal.SIGINT)
-                    interrupted[0] = math.inf  # passed on once
+                    forwarded = True
             elif engine_compiled() or compiler.poll() not in (None, 0):
                 # compiled; or the compile failed (a crash, out of memory): then compile here
                 # rather than go on uncompiled for as long as the run takes
