@@ -212,7 +212,11 @@ class MemberState:
             block[:, m:n] = fill
         ties = self.ties[kept]
         ties = np.where(ties >= 0, new_row[np.maximum(ties, 0)], -1)
-        ties = -np.sort(-ties, axis=1)  # live partners first, holes (-1) last
+        # live partners first, holes (-1) last. The sort also puts the live partners in
+        # descending row order, the order in which step 3 visits a poster's readers and draws
+        # for them: when rows are compacted is part of a run's draws (a change of the model's
+        # compaction threshold changes which reader gets which random number, not the law)
+        ties = -np.sort(-ties, axis=1)
         self.ties[:m] = ties
         self.ties[m:n] = -1
         self.ints[TIE_COUNT, :m] = (ties >= 0).sum(axis=1)
