@@ -14,7 +14,8 @@ market's ``lazy_friend_count``, ``lazy_friend``, ``lazy_interest`` and the peopl
 - no per-member bookkeeping (posts, replies, shares, value window, last visit, tenure);
 - no new rows: a leaver is replaced in place, with no draws and no ties for the joiner;
 - no complaint answering, no organiser (posts, replies, attention), no mass-media comparison;
-- no Mesa (clock, agents), no allocation per day, no Python between days.
+- no Mesa (clock, agents), no allocation per day but ``member_relevance``'s own, no Python between
+  days.
 
 So it is a lower bound on the time of a faithful engine, not a model: its members do not
 evolve as the model's do (the share of messages read is held at the real run's mean, a joiner
