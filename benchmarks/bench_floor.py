@@ -197,24 +197,22 @@ def _prm(model: CommunityModel) -> np.ndarray:
 
 
 def _floor_inputs(model: CommunityModel, seed: int) -> tuple:
-    """A dense copy of the members of ``model`` (rows of departed members dropped, ties
-    renumbered) and of its people table, for :func:`floor_days`."""
+    """The members of ``model`` packed to the front (``MemberState.compact``: departed rows
+    archived, ties renumbered; the model is not run again) and a copy of its people table, for
+    :func:`floor_days`."""
     s = model.state
-    keep = np.flatnonzero(s.alive[:s.n])
-    new_row = np.full(s.n + 1, -1, dtype=np.int64)  # index -1 (an empty tie slot) stays -1
-    new_row[keep] = np.arange(keep.size)
-    ties = new_row[s.ties[keep]]
-    interest = s.interest[keep].copy()
+    s.compact()
+    n = s.n
+    interest = s.interest[:n].copy()
     # the posts of the last week binned by topic, as the engine's ring holds them: every bin
     # that has members has posts at this size, so the members' interests stand in for them
     weights = np.bincount(np.minimum((interest * RELEVANCE_BINS).astype(np.int64),
                                      RELEVANCE_BINS - 1), minlength=RELEVANCE_BINS) * 0.05
     market = model.market
-    return (s.engagement[keep].copy(), s.activity[keep].copy(), interest, ties,
-            s.tie_count[keep].copy(), np.zeros(keep.size, dtype=np.bool_),
-            np.zeros(keep.size), np.zeros(keep.size), np.zeros(keep.size),
-            weights.astype(np.float64), s.person[keep].copy(), model.people.slots.copy(),
-            np.array(model.people.count).copy(),
+    return (s.engagement[:n].copy(), s.activity[:n].copy(), interest, s.ties[:n].copy(),
+            s.tie_count[:n].copy(), np.zeros(n, dtype=np.bool_), np.zeros(n), np.zeros(n),
+            np.zeros(n), weights.astype(np.float64), s.person[:n].copy(),
+            model.people.slots.copy(), np.array(model.people.count).copy(),
             np.array([market.seed, market.size, market.topics], dtype=np.int64), _prm(model),
             np.array([(seed + 1) * 0x9E3779B97F4A7C15 % 2**64], dtype=np.uint64))
 
